@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package that building, running and testing Herald needs.
+# Idempotent: asks apt only for what is missing, and refreshes the package lists only then.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config git
+  # libraries (DESIGN §8)
+  libboost1.74-dev libssl-dev libgmime-3.0-dev libsqlite3-dev nlohmann-json3-dev
+  libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # real peers and tools used by the tests and benchmarks
+  postfix swaks python3-aiosmtpd curl wrk sqlite3 procps
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages: ${missing[*]}; run as root to install them" >&2
+  exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+# Postfix is installed only for its test tools (smtp-sink, smtp-source): no system mail configuration.
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,69 @@
+#include "core/message.h"
+
+#include <array>
+#include <utility>
+
+namespace herald::core {
+namespace {
+
+constexpr std::array<std::pair<MessageStatus, std::string_view>, 8> kStatusNames = {{
+    {MessageStatus::kQueued, "queued"},
+    {MessageStatus::kDeferred, "deferred"},
+    {MessageStatus::kSent, "sent"},
+    {MessageStatus::kDelivered, "delivered"},
+    {MessageStatus::kBounced, "bounced"},
+    {MessageStatus::kFailed, "failed"},
+    {MessageStatus::kSuppressed, "suppressed"},
+    {MessageStatus::kRejected, "rejected"},
+}};
+
+constexpr std::array<std::pair<EventType, std::string_view>, 11> kEventNames = {{
+    {EventType::kQueued, "queued"},
+    {EventType::kSent, "sent"},
+    {EventType::kDelivered, "delivered"},
+    {EventType::kDeferred, "deferred"},
+    {EventType::kBounced, "bounced"},
+    {EventType::kFailed, "failed"},
+    {EventType::kOpened, "opened"},
+    {EventType::kClicked, "clicked"},
+    {EventType::kComplained, "complained"},
+    {EventType::kSuppressed, "suppressed"},
+    {EventType::kRejected, "rejected"},
+}};
+
+template <typename Enum, size_t N>
+std::string_view NameOf(const std::array<std::pair<Enum, std::string_view>, N>& table, Enum value) {
+  for (const auto& [v, name] : table) {
+    if (v == value) return name;
+  }
+  return "unknown";
+}
+
+template <typename Enum, size_t N>
+std::optional<Enum> ValueOf(const std::array<std::pair<Enum, std::string_view>, N>& table,
+                            std::string_view text) {
+  for (const auto& [v, name] : table) {
+    if (name == text) return v;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view ToString(MessageStatus status) { return NameOf(kStatusNames, status); }
+std::optional<MessageStatus> ParseMessageStatus(std::string_view text) { return ValueOf(kStatusNames, text); }
+
+bool IsFinal(MessageStatus status) {
+  return status != MessageStatus::kQueued && status != MessageStatus::kDeferred;
+}
+
+std::string_view ToString(EventType type) { return NameOf(kEventNames, type); }
+std::optional<EventType> ParseEventType(std::string_view text) { return ValueOf(kEventNames, text); }
+
+nlohmann::json RemoteReply::ToJson() const {
+  nlohmann::json j = {{"host", host}, {"code", code}, {"text", text}};
+  j["enhanced_code"] = enhanced_code.empty() ? nlohmann::json(nullptr) : nlohmann::json(enhanced_code);
+  return j;
+}
+
+}  // namespace herald::core

@@ -1,0 +1,137 @@
+// Store: everything Herald keeps, behind one interface (DESIGN §6).
+//
+// Backends: SQLite (storage/sqlite/, the embedded default) and, later, PostgreSQL. Nothing above this
+// folder knows which one it talks to; `sqlite3.h` and `libpq-fe.h` never appear outside storage/.
+//
+// Writes are asynchronous and durable: `done` runs only after the change is committed and on disk
+// (fsync), and concurrent writes share one commit, so durability costs no throughput (STYLE habit 6).
+// `done` runs on a backend thread: it must be quick and must not call back into a Store write and
+// wait for it. Each write either happens whole or not at all.
+//
+// Reads are synchronous and may be called from any thread; a read started after a write's `done`
+// has run sees that write. Every read of tenant data takes the caller's account id and never returns
+// another account's rows (NotFound instead).
+//
+// Thread-safety: all methods may be called concurrently from any thread.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "core/account.h"
+#include "core/message.h"
+
+namespace herald::storage {
+
+using StatusCallback = std::function<void(Status)>;
+template <typename T>
+using ResultCallback = std::function<void(Result<T>)>;
+
+// A message to store with its MIME bytes and its first event, in one commit.
+struct NewMessage {
+  core::MessageRecord record;  // status kQueued, next_attempt_at set
+  std::string raw;             // the complete MIME message, CRLF line ends
+  core::Event queued_event;
+};
+
+struct InsertOutcome {
+  std::string message_id;   // the new message, or the earlier one that had the same idempotency key
+  bool duplicate = false;   // true: nothing was written; `message_id` is the earlier message
+  core::MessageStatus status = core::MessageStatus::kQueued;  // that message's current status
+};
+
+// The outcome of one delivery attempt, written in one commit.
+struct AttemptRecord {
+  std::string message_id;
+  core::MessageStatus status = core::MessageStatus::kQueued;  // the message's new status
+  int attempts = 0;                                          // attempts made so far, this one included
+  std::optional<TimePoint> next_attempt_at;                  // set when the message waits again
+  std::vector<core::Event> events;                           // appended in this order
+  bool captured = false;                                     // also add the message to the sandbox
+};
+
+// A message that is not finished, as the queue needs it at start-up.
+struct PendingMessage {
+  std::string id;
+  TimePoint due;  // next_attempt_at
+  int attempts = 0;
+  TimePoint created_at;
+};
+
+// What delivery needs to make an attempt.
+struct DeliveryItem {
+  core::MessageRecord record;
+  std::string raw;
+};
+
+struct MessageQuery {
+  std::string account_id;
+  std::optional<std::string> recipient;  // exact envelope recipient (case-insensitive)
+  std::optional<core::MessageStatus> status;
+  std::string cursor;  // return messages older than this id (the previous page's next_cursor)
+  int limit = 50;      // 1..1000
+};
+
+struct MessagePage {
+  std::vector<core::MessageRecord> messages;  // newest first
+  std::string next_cursor;                    // empty on the last page
+};
+
+struct SandboxEntry {
+  core::MessageRecord record;
+  TimePoint captured_at;
+};
+
+struct SandboxPage {
+  std::vector<SandboxEntry> entries;  // newest first
+  std::string next_cursor;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // ---- Writes (durable before `done`) ----
+
+  // AlreadyExists if the account id or the key's hash is taken.
+  virtual void CreateAccount(core::Account account, core::ApiKey first_key, StatusCallback done) = 0;
+  // NotFound if the key's account does not exist.
+  virtual void CreateApiKey(core::ApiKey key, StatusCallback done) = 0;
+  // Sets revoked_at. NotFound if no unrevoked key `key_id` belongs to `account_id`.
+  virtual void RevokeApiKey(std::string account_id, std::string key_id, TimePoint at, StatusCallback done) = 0;
+  // Stores the message, its MIME bytes and its queued event. With an idempotency key that this
+  // account used at or after `idempotency_since`, writes nothing and answers the earlier message.
+  virtual void InsertMessage(NewMessage message, TimePoint idempotency_since,
+                             ResultCallback<InsertOutcome> done) = 0;
+  // Records a delivery attempt's outcome. NotFound if the message does not exist.
+  virtual void RecordAttempt(AttemptRecord attempt, StatusCallback done) = 0;
+
+  // ---- Reads (synchronous) ----
+
+  virtual Result<core::ApiKey> FindApiKeyByHash(std::string_view key_hash) = 0;
+  virtual Result<std::vector<core::ApiKey>> ListApiKeys(std::string_view account_id) = 0;
+  virtual Result<core::Account> GetAccount(std::string_view account_id) = 0;
+  virtual Result<core::MessageRecord> GetMessage(std::string_view account_id, std::string_view message_id) = 0;
+  // Oldest first.
+  virtual Result<std::vector<core::Event>> GetEvents(std::string_view account_id,
+                                                     std::string_view message_id) = 0;
+  virtual Result<MessagePage> SearchMessages(const MessageQuery& query) = 0;
+  // A captured message with its MIME bytes; NotFound unless it is this account's and in the sandbox.
+  virtual Result<DeliveryItem> GetSandboxMessage(std::string_view account_id, std::string_view message_id) = 0;
+  virtual Result<SandboxPage> ListSandbox(std::string_view account_id, std::string_view cursor, int limit) = 0;
+
+  // For delivery and recovery only (not tenant-scoped).
+  virtual Result<DeliveryItem> LoadForDelivery(std::string_view message_id) = 0;
+  // Messages with status queued or deferred, ordered by id, after `after_id` ("" = from the start).
+  virtual Result<std::vector<PendingMessage>> ListUnfinished(std::string_view after_id, int limit) = 0;
+
+  // Ok if the backend answers a trivial query (for /readyz).
+  virtual Status Ping() = 0;
+};
+
+}  // namespace herald::storage
