@@ -1,0 +1,273 @@
+#include "config/config.h"
+
+#include <toml++/toml.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <map>
+
+#include "base/time_format.h"
+
+namespace herald::config {
+namespace {
+
+using Setter = Status (*)(Config&, const std::string&);
+
+struct KeyDef {
+  KeyInfo info;
+  Setter set;
+};
+
+Result<int64_t> ParseInteger(const std::string& text, int64_t min, int64_t max) {
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size())
+    return Status::InvalidArgument("'" + text + "' is not an integer");
+  if (value < min || value > max)
+    return Status::InvalidArgument(std::to_string(value) + " is outside " + std::to_string(min) + ".." +
+                                   std::to_string(max));
+  return value;
+}
+
+Result<bool> ParseBoolean(const std::string& text) {
+  if (text == "true") return true;
+  if (text == "false") return false;
+  return Status::InvalidArgument("'" + text + "' is not true or false");
+}
+
+Result<Duration> ParseDurationValue(const std::string& text) {
+  auto d = ParseDuration(text);
+  if (!d) return Status::InvalidArgument("'" + text + "' is not a duration such as 30s, 5m, 4h or 5d");
+  return *d;
+}
+
+// Assigns the parsed value or returns the parse error.
+template <typename T, typename Parse>
+Status Assign(T& field, Parse&& parse) {
+  auto parsed = parse();
+  if (!parsed.ok()) return parsed.status();
+  field = static_cast<T>(*parsed);
+  return Status::Ok();
+}
+
+std::string DefaultEhloName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "localhost";
+  return name;
+}
+
+const std::vector<KeyDef>& KeyDefs() {
+  static const std::vector<KeyDef> kDefs = {
+      {{"http.listen", ValueType::kString, "127.0.0.1:8025", "Address and port of the HTTP API (host:port; [v6]:port)."},
+       [](Config& c, const std::string& v) { return Assign(c.http.listen, [&] { return ParseHostPort(v); }); }},
+      {{"http.threads", ValueType::kInteger, "0", "Threads serving HTTP; 0 means one per CPU core."},
+       [](Config& c, const std::string& v) { return Assign(c.http.threads, [&] { return ParseInteger(v, 0, 256); }); }},
+      {{"http.body_limit", ValueType::kInteger, "41943040",
+        "Largest request body in bytes (40 MiB: a 30 MB message with base64 attachments); larger gets 413."},
+       [](Config& c, const std::string& v) {
+         return Assign(c.http.body_limit, [&] { return ParseInteger(v, 1024, int64_t{1} << 32); });
+       }},
+      {{"http.read_timeout", ValueType::kDuration, "30s", "Time allowed to read one whole request."},
+       [](Config& c, const std::string& v) { return Assign(c.http.read_timeout, [&] { return ParseDurationValue(v); }); }},
+      {{"http.idle_timeout", ValueType::kDuration, "60s", "How long a keep-alive connection may wait for its next request."},
+       [](Config& c, const std::string& v) { return Assign(c.http.idle_timeout, [&] { return ParseDurationValue(v); }); }},
+      {{"storage.sqlite_path", ValueType::kString, "", "SQLite database file; empty means herald.db in the data directory."},
+       [](Config& c, const std::string& v) {
+         c.storage.sqlite_path = v;
+         return Status::Ok();
+       }},
+      {{"delivery.mode", ValueType::kString, "capture",
+        "capture: keep messages in the sandbox (nothing leaves the machine); relay: hand them to delivery.relay."},
+       [](Config& c, const std::string& v) {
+         if (v == "capture") c.delivery.mode = DeliveryMode::kCapture;
+         else if (v == "relay") c.delivery.mode = DeliveryMode::kRelay;
+         else return Status::InvalidArgument("'" + v + "' is not capture or relay");
+         return Status::Ok();
+       }},
+      {{"delivery.relay", ValueType::kString, "", "The smarthost (host:port) used in relay mode."},
+       [](Config& c, const std::string& v) {
+         if (v.empty()) {
+           c.delivery.relay.reset();
+           return Status::Ok();
+         }
+         auto hp = ParseHostPort(v);
+         if (!hp.ok()) return hp.status();
+         c.delivery.relay = *hp;
+         return Status::Ok();
+       }},
+      {{"delivery.concurrency", ValueType::kInteger, "16", "Delivery attempts (and so SMTP connections) running at once."},
+       [](Config& c, const std::string& v) { return Assign(c.delivery.concurrency, [&] { return ParseInteger(v, 1, 10000); }); }},
+      {{"delivery.ehlo_name", ValueType::kString, "", "Name sent in EHLO; empty means this machine's host name."},
+       [](Config& c, const std::string& v) {
+         c.delivery.ehlo_name = v;
+         return Status::Ok();
+       }},
+      {{"delivery.opportunistic_tls", ValueType::kBoolean, "true", "Use STARTTLS when the server offers it."},
+       [](Config& c, const std::string& v) { return Assign(c.delivery.opportunistic_tls, [&] { return ParseBoolean(v); }); }},
+      {{"delivery.retry_initial", ValueType::kDuration, "1m", "Wait before the first retry of a deferred message; doubles each time."},
+       [](Config& c, const std::string& v) { return Assign(c.delivery.retry_initial, [&] { return ParseDurationValue(v); }); }},
+      {{"delivery.retry_max", ValueType::kDuration, "4h", "Longest wait between two attempts."},
+       [](Config& c, const std::string& v) { return Assign(c.delivery.retry_max, [&] { return ParseDurationValue(v); }); }},
+      {{"delivery.max_age", ValueType::kDuration, "5d", "A message still undelivered this long after it was accepted fails."},
+       [](Config& c, const std::string& v) { return Assign(c.delivery.max_age, [&] { return ParseDurationValue(v); }); }},
+      {{"delivery.connect_timeout", ValueType::kDuration, "30s", "Time allowed to connect to a mail server."},
+       [](Config& c, const std::string& v) { return Assign(c.delivery.connect_timeout, [&] { return ParseDurationValue(v); }); }},
+      {{"delivery.command_timeout", ValueType::kDuration, "5m", "Time allowed for each SMTP reply (RFC 5321 §4.5.3.2)."},
+       [](Config& c, const std::string& v) { return Assign(c.delivery.command_timeout, [&] { return ParseDurationValue(v); }); }},
+      {{"messages.idempotency_window", ValueType::kDuration, "24h",
+        "How long an idempotency_key returns the message it first created."},
+       [](Config& c, const std::string& v) {
+         return Assign(c.messages.idempotency_window, [&] { return ParseDurationValue(v); });
+       }},
+      {{"log.level", ValueType::kString, "info", "trace, debug, info, warn, error or off."},
+       [](Config& c, const std::string& v) {
+         for (const char* level : {"trace", "debug", "info", "warn", "error", "off"}) {
+           if (v == level) {
+             c.log.level = v;
+             return Status::Ok();
+           }
+         }
+         return Status::InvalidArgument("'" + v + "' is not a log level");
+       }},
+      {{"log.json", ValueType::kBoolean, "false", "Write logs as one JSON object per line."},
+       [](Config& c, const std::string& v) { return Assign(c.log.json, [&] { return ParseBoolean(v); }); }},
+  };
+  return kDefs;
+}
+
+const KeyDef* FindKey(std::string_view name) {
+  for (const KeyDef& def : KeyDefs()) {
+    if (def.info.name == name) return &def;
+  }
+  return nullptr;
+}
+
+Status Apply(Config& config, std::string_view source, std::string_view name, const std::string& value) {
+  const KeyDef* def = FindKey(name);
+  if (!def) return Status::InvalidArgument(std::string(source) + ": unknown configuration key '" + std::string(name) + "'");
+  Status s = def->set(config, value);
+  if (!s.ok()) return Status::InvalidArgument(std::string(source) + ": " + std::string(name) + ": " + s.message());
+  return Status::Ok();
+}
+
+// Converts a TOML leaf to the text form its key's setter reads, checking the TOML type.
+Result<std::string> TomlValueText(const KeyDef& def, const toml::node& node) {
+  switch (def.info.type) {
+    case ValueType::kString:
+    case ValueType::kDuration:
+      if (auto s = node.value<std::string>(); s && node.is_string()) return *s;
+      return Status::InvalidArgument("expected a string");
+    case ValueType::kInteger:
+      if (node.is_integer()) return std::to_string(*node.value<int64_t>());
+      return Status::InvalidArgument("expected an integer");
+    case ValueType::kBoolean:
+      if (node.is_boolean()) return std::string(*node.value<bool>() ? "true" : "false");
+      return Status::InvalidArgument("expected true or false");
+  }
+  return Status::Internal("unhandled value type");
+}
+
+Status ApplyTable(Config& config, const std::string& file, const toml::table& table, const std::string& prefix) {
+  for (const auto& [key, node] : table) {
+    std::string name = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
+    if (const toml::table* sub = node.as_table()) {
+      HERALD_RETURN_IF_ERROR(ApplyTable(config, file, *sub, name));
+      continue;
+    }
+    const KeyDef* def = FindKey(name);
+    if (!def) return Status::InvalidArgument(file + ": unknown configuration key '" + name + "'");
+    auto text = TomlValueText(*def, node);
+    if (!text.ok()) return Status::InvalidArgument(file + ": " + name + ": " + text.status().message());
+    HERALD_RETURN_IF_ERROR(Apply(config, file, name, *text));
+  }
+  return Status::Ok();
+}
+
+std::string EnvName(std::string_view key) {
+  std::string name = "HERALD_";
+  for (char c : key) name += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return name;
+}
+
+Status Validate(Config& config) {
+  if (config.delivery.mode == DeliveryMode::kRelay && !config.delivery.relay)
+    return Status::InvalidArgument("delivery.mode is relay but delivery.relay is not set");
+  if (config.delivery.retry_max < config.delivery.retry_initial)
+    return Status::InvalidArgument("delivery.retry_max is shorter than delivery.retry_initial");
+  if (config.storage.sqlite_path.empty()) config.storage.sqlite_path = config.data_dir + "/herald.db";
+  if (config.delivery.ehlo_name.empty()) config.delivery.ehlo_name = DefaultEhloName();
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string HostPort::ToString() const {
+  bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+Result<HostPort> ParseHostPort(std::string_view text) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0)
+    return Status::InvalidArgument("'" + std::string(text) + "' is not host:port");
+  std::string_view host = text.substr(0, colon);
+  if (host.front() == '[') {
+    if (host.size() < 3 || host.back() != ']') return Status::InvalidArgument("bad IPv6 literal in '" + std::string(text) + "'");
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string_view::npos) {
+    return Status::InvalidArgument("IPv6 addresses need brackets: [::1]:8025");
+  }
+  auto port = ParseInteger(std::string(text.substr(colon + 1)), 0, 65535);
+  if (!port.ok()) return Status::InvalidArgument("bad port in '" + std::string(text) + "'");
+  return HostPort{std::string(host), static_cast<uint16_t>(*port)};
+}
+
+const std::vector<KeyInfo>& ConfigKeys() {
+  static const std::vector<KeyInfo> kKeys = [] {
+    std::vector<KeyInfo> keys;
+    for (const KeyDef& def : KeyDefs()) keys.push_back(def.info);
+    return keys;
+  }();
+  return kKeys;
+}
+
+Result<Config> LoadConfig(const LoadOptions& options) {
+  Config config;
+  config.data_dir = options.data_dir;
+  for (const KeyDef& def : KeyDefs()) {
+    HERALD_RETURN_IF_ERROR(Apply(config, "default", def.info.name, std::string(def.info.default_value)));
+  }
+
+  if (!options.config_file.empty()) {
+    toml::table table;
+    try {
+      table = toml::parse_file(options.config_file);
+    } catch (const toml::parse_error& e) {
+      const auto& where = e.source().begin;
+      return Status::InvalidArgument(options.config_file + ":" + std::to_string(where.line) + ":" +
+                                     std::to_string(where.column) + ": " + std::string(e.description()));
+    }
+    HERALD_RETURN_IF_ERROR(ApplyTable(config, options.config_file, table, ""));
+  }
+
+  auto getenv = options.getenv ? options.getenv : [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    return v ? std::optional<std::string>(v) : std::nullopt;
+  };
+  for (const KeyDef& def : KeyDefs()) {
+    std::string env = EnvName(def.info.name);
+    if (auto value = getenv(env)) HERALD_RETURN_IF_ERROR(Apply(config, env, def.info.name, *value));
+  }
+
+  for (const std::string& set : options.sets) {
+    size_t eq = set.find('=');
+    if (eq == std::string::npos) return Status::InvalidArgument("--set " + set + ": expected key=value");
+    HERALD_RETURN_IF_ERROR(Apply(config, "--set", set.substr(0, eq), set.substr(eq + 1)));
+  }
+
+  HERALD_RETURN_IF_ERROR(Validate(config));
+  return config;
+}
+
+}  // namespace herald::config

@@ -1,0 +1,93 @@
+// Config: every setting of the daemon, loaded once, validated, then immutable.
+//
+// Sources, later ones winning: built-in defaults < the TOML file (--config) < environment variables
+// (HERALD_ + the key upper-cased with '.' as '_': HERALD_HTTP_LISTEN) < --set key=value.
+// Every key, its type, default and meaning are listed by ConfigKeys() and documented in
+// docs/configuration.md (a test keeps the two equal). Unknown keys are errors, so typos don't hide.
+//
+// Thread-safety: a loaded Config is a plain value, shared read-only. Untrusted input: the file and
+// the --set values come from the operator; they are checked, and errors name the key.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+
+namespace herald::config {
+
+enum class DeliveryMode { kCapture, kRelay };
+
+struct HostPort {
+  std::string host;
+  uint16_t port = 0;
+  std::string ToString() const;
+};
+
+struct Config {
+  std::string data_dir;
+
+  struct Http {
+    HostPort listen;
+    int threads = 0;  // 0: one per core
+    size_t body_limit = 0;
+    Duration read_timeout{};
+    Duration idle_timeout{};
+  } http;
+
+  struct Storage {
+    std::string sqlite_path;  // resolved: <data_dir>/herald.db unless set
+  } storage;
+
+  struct Delivery {
+    DeliveryMode mode = DeliveryMode::kCapture;
+    std::optional<HostPort> relay;  // set when mode is relay
+    int concurrency = 0;
+    std::string ehlo_name;
+    bool opportunistic_tls = true;
+    Duration retry_initial{};
+    Duration retry_max{};
+    Duration max_age{};
+    Duration connect_timeout{};
+    Duration command_timeout{};
+  } delivery;
+
+  struct Messages {
+    Duration idempotency_window{};
+  } messages;
+
+  struct Log {
+    std::string level;
+    bool json = false;
+  } log;
+};
+
+struct LoadOptions {
+  std::string data_dir;
+  std::string config_file;         // empty: none
+  std::vector<std::string> sets;   // "key=value"
+  // Reads an environment variable; nullopt when unset. Defaults to getenv.
+  std::function<std::optional<std::string>(const std::string&)> getenv;
+};
+
+Result<Config> LoadConfig(const LoadOptions& options);
+
+enum class ValueType { kString, kInteger, kBoolean, kDuration };
+
+struct KeyInfo {
+  std::string_view name;           // "http.listen"
+  ValueType type;
+  std::string_view default_value;  // as written in TOML, e.g. "127.0.0.1:8025", "16", "true"
+  std::string_view description;
+};
+
+const std::vector<KeyInfo>& ConfigKeys();
+
+// "host:port" or "[v6]:port"; port 0..65535.
+Result<HostPort> ParseHostPort(std::string_view text);
+
+}  // namespace herald::config

@@ -1,0 +1,106 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace herald::config {
+namespace {
+
+LoadOptions Options(std::vector<std::string> sets = {}, std::map<std::string, std::string> env = {}) {
+  LoadOptions options;
+  options.data_dir = "/var/lib/herald";
+  options.sets = std::move(sets);
+  options.getenv = [env](const std::string& name) -> std::optional<std::string> {
+    auto it = env.find(name);
+    return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+  return options;
+}
+
+std::string WriteFile(const std::string& name, const std::string& text) {
+  auto path = std::filesystem::temp_directory_path() / name;
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+TEST(LoadConfig, DefaultsAreValidAndDocumented) {
+  auto config = LoadConfig(Options());
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->http.listen.ToString(), "127.0.0.1:8025");
+  EXPECT_EQ(config->delivery.mode, DeliveryMode::kCapture);
+  EXPECT_EQ(config->storage.sqlite_path, "/var/lib/herald/herald.db");
+  EXPECT_EQ(config->delivery.retry_initial, Duration(60'000));
+  EXPECT_EQ(config->delivery.max_age, Duration(5 * 86'400'000LL));
+  EXPECT_FALSE(config->delivery.ehlo_name.empty());
+}
+
+TEST(LoadConfig, FileThenEnvironmentThenSetWin) {
+  std::string file = WriteFile("herald-config-test.toml",
+                               "[http]\nlisten = \"127.0.0.1:9000\"\n[delivery]\nconcurrency = 4\n"
+                               "mode = \"relay\"\nrelay = \"127.0.0.1:2526\"\n");
+  LoadOptions options = Options({"delivery.concurrency=8"}, {{"HERALD_HTTP_LISTEN", "127.0.0.1:9100"}});
+  options.config_file = file;
+  auto config = LoadConfig(options);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->http.listen.port, 9100);
+  EXPECT_EQ(config->delivery.concurrency, 8);
+  EXPECT_EQ(config->delivery.mode, DeliveryMode::kRelay);
+  EXPECT_EQ(config->delivery.relay->ToString(), "127.0.0.1:2526");
+}
+
+TEST(LoadConfig, ErrorsNameTheKey) {
+  auto unknown = LoadConfig(Options({"http.lisen=1.2.3.4:5"}));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("http.lisen"), std::string::npos);
+
+  auto bad_port = LoadConfig(Options({"http.listen=127.0.0.1:99999"}));
+  ASSERT_FALSE(bad_port.ok());
+  EXPECT_NE(bad_port.status().message().find("http.listen"), std::string::npos);
+
+  EXPECT_FALSE(LoadConfig(Options({"delivery.mode=relay"})).ok());  // relay needs delivery.relay
+  EXPECT_FALSE(LoadConfig(Options({"delivery.retry_initial=soon"})).ok());
+  EXPECT_FALSE(LoadConfig(Options({"log.json=yes"})).ok());
+  EXPECT_FALSE(LoadConfig(Options({"no-equals-sign"})).ok());
+
+  LoadOptions typed = Options();
+  typed.config_file = WriteFile("herald-config-typed.toml", "[delivery]\nconcurrency = \"8\"\n");
+  auto wrong_type = LoadConfig(typed);
+  ASSERT_FALSE(wrong_type.ok());
+  EXPECT_NE(wrong_type.status().message().find("expected an integer"), std::string::npos);
+
+  LoadOptions broken = Options();
+  broken.config_file = WriteFile("herald-config-broken.toml", "[http\nlisten=");
+  EXPECT_FALSE(LoadConfig(broken).ok());
+}
+
+TEST(ParseHostPort, ReadsHostsAndBracketedV6) {
+  EXPECT_EQ(ParseHostPort("[::1]:8025")->host, "::1");
+  EXPECT_EQ(ParseHostPort("[::1]:8025")->ToString(), "[::1]:8025");
+  EXPECT_FALSE(ParseHostPort("::1:8025").ok());
+  EXPECT_FALSE(ParseHostPort("localhost").ok());
+  EXPECT_FALSE(ParseHostPort(":25").ok());
+}
+
+// docs/configuration.md must list every key with its default, and nothing else.
+TEST(ConfigurationReference, MatchesTheKeyTable) {
+  std::ifstream doc(std::string(HERALD_SOURCE_DIR) + "/docs/configuration.md");
+  ASSERT_TRUE(doc) << "docs/configuration.md is missing";
+  std::stringstream text;
+  text << doc.rdbuf();
+  std::string all = text.str();
+  for (const KeyInfo& key : ConfigKeys()) {
+    std::string row = "| `" + std::string(key.name) + "` |";
+    size_t at = all.find(row);
+    ASSERT_NE(at, std::string::npos) << key.name << " is not documented";
+    std::string line = all.substr(at, all.find('\n', at) - at);
+    EXPECT_NE(line.find("`" + std::string(key.default_value) + "`"), std::string::npos)
+        << key.name << ": documented default differs from " << key.default_value;
+  }
+}
+
+}  // namespace
+}  // namespace herald::config
