@@ -1,0 +1,21 @@
+#include "queue/recovery.h"
+
+namespace herald::queue {
+
+Result<size_t> RecoverUnfinished(storage::Store& store, ScheduledQueue& queue) {
+  constexpr int kPage = 1000;
+  size_t recovered = 0;
+  std::string after;
+  while (true) {
+    auto page = store.ListUnfinished(after, kPage);
+    if (!page.ok()) return page.status();
+    for (storage::PendingMessage& pending : *page) {
+      queue.Schedule({pending.id, pending.due, pending.attempts, pending.created_at});
+      after = std::move(pending.id);
+      ++recovered;
+    }
+    if (page->size() < static_cast<size_t>(kPage)) return recovered;
+  }
+}
+
+}  // namespace herald::queue
