@@ -1,0 +1,47 @@
+// Building the MIME bytes of one outgoing message (DESIGN §3, "build MIME") with GMime 3.
+//
+// Output: CRLF line ends, no line over 998 bytes, 7-bit clean (7bit, quoted-printable or base64 bodies;
+// RFC 2047 encoded words for UTF-8 in the subject, display names and caller headers). The one exception
+// is an address whose local part is UTF-8: it is written as UTF-8 (RFC 6532) and the message then needs
+// SMTPUTF8, as EmailAddress::needs_smtputf8 already says; UTF-8 domains are written as A-labels.
+// Everything is deterministic but the multipart boundary, which is random.
+//
+// Thread-safety: BuildMessage may run on many threads at once; each call owns all its GMime objects.
+// Untrusted input: `content` carries caller data (rendered templates, names, headers). BuildMessage
+// validates every field it writes into a header and refuses what could inject or break a header.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "core/address.h"
+#include "mime/header.h"
+
+namespace herald::mime {
+
+struct MessageContent {
+  core::EmailAddress from;  // display_name may be empty
+  core::EmailAddress to;
+  std::optional<core::EmailAddress> reply_to;
+  std::string subject;          // UTF-8
+  std::string html;             // may be empty
+  std::string text;             // may be empty (at least one of html/text is not)
+  std::vector<Header> headers;  // the caller's extra headers, e.g. X-Order-Id
+  std::string message_id;       // without angle brackets, e.g. "msg_01…@shop.example"
+  TimePoint date;
+};
+
+inline constexpr size_t kMaxSubjectBytes = 998;
+inline constexpr size_t kMaxMessageIdBytes = 250;
+
+// The whole message: From, To, Reply-To (when given), Subject, Date, Message-ID, MIME-Version, the
+// caller's headers in their order, then the body: multipart/alternative (text/plain, then text/html)
+// when both bodies are given, else the one part; each text part is charset=utf-8.
+// InvalidArgument, naming the field, when an address, name, subject, body, header or message id would
+// not make a valid message (bodies must be valid UTF-8 without NUL; line ends may be LF, CRLF or CR).
+Result<std::string> BuildMessage(const MessageContent& content);
+
+}  // namespace herald::mime

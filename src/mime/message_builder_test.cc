@@ -1,0 +1,342 @@
+#include "mime/message_builder.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "mime/message_reader.h"
+#include "mime/mime_test_util.h"
+
+namespace herald::mime {
+namespace {
+
+using testing::Address;
+using ::testing::ElementsAre;
+using testing::FieldValue;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::StartsWith;
+using testing::TypicalContent;
+using testing::UnfoldedHeaders;
+using testing::WireProblems;
+
+std::string Build(const MessageContent& content) {
+  Result<std::string> wire = BuildMessage(content);
+  EXPECT_TRUE(wire.ok()) << wire.status().ToString();
+  return wire.ok() ? *wire : std::string();
+}
+
+ParsedMessage Parse(const std::string& wire) {
+  Result<ParsedMessage> parsed = ParseMessage(wire);
+  EXPECT_TRUE(parsed.ok()) << parsed.status().ToString();
+  return parsed.ok() ? *parsed : ParsedMessage{};
+}
+
+std::string TransferEncodingOf(const std::string& wire, std::string_view content_type) {
+  size_t type = wire.find("Content-Type: " + std::string(content_type));
+  if (type == std::string::npos) return "";
+  size_t field = wire.find("Content-Transfer-Encoding: ", type);
+  if (field == std::string::npos) return "";
+  field += 27;
+  return wire.substr(field, wire.find("\r\n", field) - field);
+}
+
+TEST(BuildMessageTest, BothBodiesMakeAlternativeWithTextFirst) {
+  std::string wire = Build(TypicalContent());
+  EXPECT_THAT(WireProblems(wire), IsEmpty());
+  EXPECT_THAT(FieldValue(wire, "Content-Type"), StartsWith("multipart/alternative; boundary="));
+
+  ParsedMessage parsed = Parse(wire);
+  ASSERT_EQ(parsed.parts.size(), 2u);
+  EXPECT_EQ(parsed.parts[0].content_type, "text/plain");
+  EXPECT_EQ(parsed.parts[0].charset, "utf-8");
+  EXPECT_EQ(parsed.parts[0].body, "Hello Jane,\r\nthank you for your order.\r\n");
+  EXPECT_EQ(parsed.parts[1].content_type, "text/html");
+  EXPECT_EQ(parsed.parts[1].charset, "utf-8");
+  EXPECT_EQ(parsed.parts[1].body, "<p>Hello Jane,</p>\r\n<p>thank you for your order.</p>\r\n");
+  EXPECT_EQ(TransferEncodingOf(wire, "text/plain"), "7bit");
+}
+
+TEST(BuildMessageTest, HtmlOnlyIsOnePart) {
+  MessageContent content = TypicalContent();
+  content.text.clear();
+  std::string wire = Build(content);
+  EXPECT_THAT(WireProblems(wire), IsEmpty());
+  EXPECT_EQ(wire.find("multipart"), std::string::npos);
+  EXPECT_EQ(FieldValue(wire, "Content-Type"), "text/html; charset=utf-8");
+  ParsedMessage parsed = Parse(wire);
+  ASSERT_EQ(parsed.parts.size(), 1u);
+  EXPECT_EQ(parsed.parts[0].content_type, "text/html");
+  EXPECT_EQ(parsed.parts[0].body, "<p>Hello Jane,</p>\r\n<p>thank you for your order.</p>\r\n");
+}
+
+TEST(BuildMessageTest, TextOnlyIsOnePart) {
+  MessageContent content = TypicalContent();
+  content.html.clear();
+  content.text = "Danke für Ihre Bestellung.\nGrüße";
+  std::string wire = Build(content);
+  EXPECT_THAT(WireProblems(wire), IsEmpty());
+  EXPECT_EQ(FieldValue(wire, "Content-Type"), "text/plain; charset=utf-8");
+  ParsedMessage parsed = Parse(wire);
+  ASSERT_EQ(parsed.parts.size(), 1u);
+  EXPECT_EQ(parsed.parts[0].content_type, "text/plain");
+  EXPECT_TRUE(parsed.parts[0].is_text);
+  // A single part's last line gets the CRLF every line of a message needs.
+  EXPECT_EQ(parsed.parts[0].body, "Danke für Ihre Bestellung.\r\nGrüße\r\n");
+}
+
+TEST(BuildMessageTest, NoBodyIsRefused) {
+  MessageContent content = TypicalContent();
+  content.text.clear();
+  content.html.clear();
+  EXPECT_EQ(BuildMessage(content).status().code(), Code::kInvalidArgument);
+}
+
+TEST(BuildMessageTest, Utf8SubjectIsEncodedAndComesBack) {
+  MessageContent content = TypicalContent();
+  content.subject = "Ihre Bestellung über 30 € ✓";
+  std::string wire = Build(content);
+  EXPECT_THAT(WireProblems(wire), IsEmpty());
+  std::regex encoded_word(R"(=\?utf-8\?[bq]\?[^?\s]+\?=)", std::regex::icase);
+  EXPECT_TRUE(std::regex_search(FieldValue(wire, "Subject"), encoded_word)) << FieldValue(wire, "Subject");
+  EXPECT_EQ(Parse(wire).subject, "Ihre Bestellung über 30 € ✓");
+}
+
+TEST(BuildMessageTest, LongSubjectIsFoldedAndComesBack) {
+  MessageContent content = TypicalContent();
+  content.subject = "Lieferung " + std::string(300, 'x') + " und Grüße " + std::string(40, 'y');
+  for (int i = 0; i < 30; ++i) content.subject += " wort" + std::to_string(i);
+  std::string wire = Build(content);
+  EXPECT_THAT(WireProblems(wire), IsEmpty());
+  EXPECT_EQ(Parse(wire).subject, content.subject);
+}
+
+TEST(BuildMessageTest, DisplayNamesAreQuotedOrEncoded) {
+  for (const std::string name : {"Doe, Jane", "The \"Best\" Shop", "Müller, \"Hans\"", "日本語の名前",
+                                 "a\\b (c) <d> ;:@.", "Jäne O'Brien-Smith"}) {
+    MessageContent content = TypicalContent();
+    content.from.display_name = name;
+    content.to.display_name = name;
+    std::string wire = Build(content);
+    EXPECT_THAT(WireProblems(wire), IsEmpty()) << name;
+    ParsedMessage parsed = Parse(wire);
+    ASSERT_EQ(parsed.from.size(), 1u) << name;
+    EXPECT_EQ(parsed.from[0].display_name, name);
+    EXPECT_EQ(parsed.from[0].addr_spec, "orders@shop.example");
+    ASSERT_EQ(parsed.to.size(), 1u) << name << "\n" << wire;
+    EXPECT_EQ(parsed.to[0].display_name, name);
+    EXPECT_EQ(parsed.to[0].addr_spec, "jane@example.com");
+  }
+}
+
+TEST(BuildMessageTest, AsciiNameWithCommaIsQuoted) {
+  MessageContent content = TypicalContent();
+  content.from.display_name = "Doe, Jane";
+  EXPECT_EQ(FieldValue(Build(content), "From"), "\"Doe, Jane\" <orders@shop.example>");
+}
+
+TEST(BuildMessageTest, EmptyDisplayNameGivesBareAddress) {
+  MessageContent content = TypicalContent();
+  content.from.display_name.clear();
+  EXPECT_EQ(FieldValue(Build(content), "From"), "orders@shop.example");
+}
+
+TEST(BuildMessageTest, HeadersComeInTheDocumentedOrder) {
+  MessageContent content = TypicalContent();
+  content.reply_to = Address("support@shop.example", "Support");
+  content.headers = {{"X-Order-Id", "42"}, {"List-Unsubscribe", "<https://shop.example/u/1>"}};
+  std::vector<std::string> names;
+  for (const std::string& field : UnfoldedHeaders(Build(content)))
+    names.push_back(field.substr(0, field.find(':')));
+  EXPECT_THAT(names, ElementsAre("From", "To", "Reply-To", "Subject", "Date", "Message-ID", "MIME-Version",
+                                 "X-Order-Id", "List-Unsubscribe", "Content-Type"));
+}
+
+TEST(BuildMessageTest, ReplyToIsWrittenOnlyWhenGiven) {
+  MessageContent content = TypicalContent();
+  EXPECT_EQ(FieldValue(Build(content), "Reply-To"), "");
+  content.reply_to = Address("support@shop.example");
+  EXPECT_EQ(FieldValue(Build(content), "Reply-To"), "support@shop.example");
+}
+
+TEST(BuildMessageTest, DateAndMessageIdAreWritten) {
+  std::string wire = Build(TypicalContent());
+  EXPECT_EQ(FieldValue(wire, "Date"), "Tue, 25 Nov 2025 11:36:13 +0000");
+  EXPECT_EQ(FieldValue(wire, "Message-ID"), "<msg_01jdz4n7r8xg4w5v3k2p9qh6tb@shop.example>");
+  EXPECT_EQ(FieldValue(wire, "MIME-Version"), "1.0");
+  ParsedMessage parsed = Parse(wire);
+  EXPECT_EQ(parsed.message_id, "msg_01jdz4n7r8xg4w5v3k2p9qh6tb@shop.example");
+  ASSERT_TRUE(parsed.date.has_value());
+  EXPECT_EQ(ToUnixMillis(*parsed.date), 1764070573000);  // whole seconds: RFC 5322 has no fractions
+}
+
+TEST(BuildMessageTest, CallerHeadersPassThrough) {
+  MessageContent content = TypicalContent();
+  content.headers = {{"X-Order-Id", "ORD-2025-0042"},
+                     {"X-Note", "Grüße aus Köln"},
+                     {"X-Empty", ""},
+                     {"X-Long", std::string(900, 'z')}};
+  std::string wire = Build(content);
+  EXPECT_THAT(WireProblems(wire), IsEmpty());
+  EXPECT_EQ(FieldValue(wire, "X-Order-Id"), "ORD-2025-0042");
+  EXPECT_THAT(FieldValue(wire, "X-Note"), HasSubstr("=?UTF-8?"));
+  ParsedMessage parsed = Parse(wire);
+  auto value_of = [&](std::string_view name) {
+    for (const Header& header : parsed.headers) {
+      if (header.name == name) return header.value;
+    }
+    return std::string("<absent>");
+  };
+  EXPECT_EQ(value_of("X-Order-Id"), "ORD-2025-0042");
+  EXPECT_EQ(value_of("X-Note"), "Grüße aus Köln");
+  EXPECT_EQ(value_of("X-Empty"), "");
+  EXPECT_EQ(value_of("X-Long"), std::string(900, 'z'));
+}
+
+TEST(BuildMessageTest, DangerousCallerHeadersAreRefused) {
+  for (const Header& header : std::vector<Header>{{"X-A", "b\r\nBcc: victim@example.com"},
+                                                  {"X-A", "b\nBcc: victim@example.com"},
+                                                  {"Bcc", "victim@example.com"},
+                                                  {"content-type", "text/plain"},
+                                                  {"X A", "b"},
+                                                  {std::string(77, 'X'), "b"},
+                                                  {"X-A", std::string(999, 'b')}}) {
+    MessageContent content = TypicalContent();
+    content.headers = {{"X-Fine", "ok"}, header};
+    Result<std::string> wire = BuildMessage(content);
+    EXPECT_EQ(wire.status().code(), Code::kInvalidArgument) << header.name;
+  }
+}
+
+TEST(BuildMessageTest, VeryLongHtmlLineIsWrappedByTheTransferEncoding) {
+  MessageContent content = TypicalContent();
+  content.html = "<p>" + std::string(20000, 'a') + "</p>";
+  std::string wire = Build(content);
+  EXPECT_THAT(WireProblems(wire), IsEmpty());
+  EXPECT_EQ(TransferEncodingOf(wire, "text/html"), "quoted-printable");
+  ParsedMessage parsed = Parse(wire);
+  ASSERT_EQ(parsed.parts.size(), 2u);
+  EXPECT_EQ(parsed.parts[1].body, content.html);
+}
+
+TEST(BuildMessageTest, TransferEncodingFollowsTheText) {
+  MessageContent content = TypicalContent();
+  content.html.clear();
+  content.text = "Hallo Jürgen, Ihre Bestellung ist unterwegs und kommt übermorgen an.\n";
+  std::string wire = Build(content);
+  EXPECT_EQ(TransferEncodingOf(wire, "text/plain"), "quoted-printable");
+  EXPECT_EQ(Parse(wire).parts[0].body,
+            "Hallo Jürgen, Ihre Bestellung ist unterwegs und kommt übermorgen an.\r\n");
+
+  content.text = "Ваш заказ отправлен и прибудет послезавтра.\n";
+  wire = Build(content);
+  EXPECT_EQ(TransferEncodingOf(wire, "text/plain"), "base64");
+  EXPECT_THAT(WireProblems(wire), IsEmpty());
+  EXPECT_EQ(Parse(wire).parts[0].body, "Ваш заказ отправлен и прибудет послезавтра.\r\n");
+}
+
+TEST(BuildMessageTest, LineEndsBecomeCrlf) {
+  MessageContent content = TypicalContent();
+  content.html.clear();
+  content.text = "a\rb\nc\r\nd\n\ne \n";
+  std::string wire = Build(content);
+  EXPECT_THAT(WireProblems(wire), IsEmpty());
+  EXPECT_EQ(Parse(wire).parts[0].body, "a\r\nb\r\nc\r\nd\r\n\r\ne \r\n");
+}
+
+TEST(BuildMessageTest, OutputIsDeterministicButForTheBoundary) {
+  MessageContent content = TypicalContent();
+  std::string first = Build(content);
+  std::string second = Build(content);
+  std::regex boundary("=_[0-9a-z]{26}");
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(first, match, boundary));
+  std::string first_boundary = match.str();
+  ASSERT_TRUE(std::regex_search(second, match, boundary));
+  EXPECT_NE(first_boundary, match.str());
+  EXPECT_EQ(std::regex_replace(first, boundary, "B"), std::regex_replace(second, boundary, "B"));
+
+  content.text.clear();
+  EXPECT_EQ(Build(content), Build(content));
+}
+
+TEST(BuildMessageTest, Utf8LocalPartIsWrittenAsUtf8AndDomainAsALabel) {
+  MessageContent content = TypicalContent();
+  content.to = Address("jäne@bücher.example");
+  ASSERT_TRUE(content.to.needs_smtputf8);
+  std::string wire = Build(content);
+  EXPECT_EQ(FieldValue(wire, "To"), "jäne@xn--bcher-kva.example");
+  // Only the To line carries 8-bit bytes.
+  std::vector<std::string> problems = WireProblems(wire);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0], "line 2 has a non-ASCII byte");
+
+  content.to = Address("jane@bücher.example");  // ASCII local part: the message stays 7-bit
+  wire = Build(content);
+  EXPECT_THAT(WireProblems(wire), IsEmpty());
+  EXPECT_EQ(FieldValue(wire, "To"), "jane@xn--bcher-kva.example");
+  EXPECT_EQ(Parse(wire).to.at(0).addr_spec, "jane@bücher.example");
+}
+
+TEST(BuildMessageTest, BadFieldsAreRefused) {
+  auto refused = [](MessageContent content, std::string_view expected) {
+    Result<std::string> wire = BuildMessage(content);
+    EXPECT_EQ(wire.status().code(), Code::kInvalidArgument) << expected;
+    EXPECT_THAT(wire.status().message(), HasSubstr(expected));
+  };
+  MessageContent content = TypicalContent();
+  content.subject = "Hi\r\nBcc: victim@example.com";
+  refused(content, "subject");
+  content = TypicalContent();
+  content.subject = "bad \xff byte";
+  refused(content, "subject");
+  content = TypicalContent();
+  content.subject = std::string(999, 's');
+  refused(content, "subject");
+  content = TypicalContent();
+  content.html = "bad \xc3\x28 utf-8";
+  refused(content, "html");
+  content = TypicalContent();
+  content.text = std::string("nul \0 inside", 12);
+  refused(content, "text");
+  content = TypicalContent();
+  content.to.local = "jane\r\nBcc: victim";
+  refused(content, "to address");
+  content = TypicalContent();
+  content.from.display_name = "Shop\r\nBcc: victim@example.com";
+  refused(content, "from display name");
+  content = TypicalContent();
+  content.reply_to = core::EmailAddress{"", "shop.example", "", false};
+  refused(content, "reply_to address");
+  for (const std::string& id :
+       std::vector<std::string>{"", "no-at-sign", "<msg@shop.example>", "msg 1@shop.example", "msg@",
+                                "@shop.example", "msg@shop..example", std::string(251, 'a') + "@x"}) {
+    content = TypicalContent();
+    content.message_id = id;
+    refused(content, "message_id");
+  }
+}
+
+TEST(BuildMessageTest, ManyThreadsBuildAtOnce) {
+  std::vector<std::thread> threads;
+  std::vector<int> failures(4, 0);
+  for (size_t t = 0; t < failures.size(); ++t) {
+    threads.emplace_back([t, &failures] {
+      MessageContent content = TypicalContent();
+      content.subject = "Grüße " + std::to_string(t);
+      for (int i = 0; i < 200; ++i) {
+        Result<std::string> wire = BuildMessage(content);
+        if (!wire.ok() || !ParseMessage(*wire).ok()) ++failures[t];
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_THAT(failures, ElementsAre(0, 0, 0, 0));
+}
+
+}  // namespace
+}  // namespace herald::mime
