@@ -1,0 +1,166 @@
+#include "storage/sqlite/migrations.h"
+
+#include <array>
+#include <string>
+
+#include "base/log.h"
+
+namespace herald::storage::sqlite {
+namespace {
+
+// Times are Unix milliseconds. Ids are time-sortable text, so "newest first" is "id DESC" and a page's
+// cursor is its last id. JSON columns hold compact JSON text.
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE accounts (
+  id          TEXT NOT NULL PRIMARY KEY,
+  name        TEXT NOT NULL,
+  is_operator INTEGER NOT NULL DEFAULT 0,
+  created_at  INTEGER NOT NULL
+);
+
+CREATE TABLE api_keys (
+  id         TEXT NOT NULL PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  name       TEXT NOT NULL,
+  scope      TEXT NOT NULL CHECK (scope IN ('admin', 'send')),
+  key_hash   TEXT NOT NULL UNIQUE,
+  prefix     TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE INDEX api_keys_by_account ON api_keys(account_id, id);
+
+CREATE TABLE messages (
+  id              TEXT NOT NULL PRIMARY KEY,
+  account_id      TEXT NOT NULL REFERENCES accounts(id),
+  status          TEXT NOT NULL,
+  campaign        TEXT NOT NULL,
+  mail_from       TEXT NOT NULL,
+  rcpt_to         TEXT NOT NULL,
+  from_header     TEXT NOT NULL,
+  to_header       TEXT NOT NULL,
+  subject         TEXT NOT NULL,
+  tags            TEXT NOT NULL,   -- JSON array of strings
+  metadata        TEXT NOT NULL,   -- JSON object
+  idempotency_key TEXT NOT NULL,   -- '' when none was given
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  attempts        INTEGER NOT NULL,
+  next_attempt_at INTEGER,
+  smtputf8        INTEGER NOT NULL
+);
+-- The delivery queue's start-up scan reads only unfinished messages, a small part of the table.
+CREATE INDEX messages_unfinished ON messages(id) WHERE status IN ('queued', 'deferred');
+CREATE INDEX messages_by_account ON messages(account_id, id);
+-- lower() folds ASCII only, like the search key the store computes.
+CREATE INDEX messages_by_recipient ON messages(account_id, lower(rcpt_to), id);
+CREATE INDEX messages_by_status ON messages(account_id, status, id);
+
+CREATE TABLE message_bodies (
+  message_id TEXT NOT NULL PRIMARY KEY REFERENCES messages(id),
+  raw        BLOB NOT NULL
+);
+
+CREATE TABLE events (
+  id         INTEGER PRIMARY KEY,
+  message_id TEXT NOT NULL REFERENCES messages(id),
+  account_id TEXT NOT NULL,
+  type       TEXT NOT NULL,
+  at         INTEGER NOT NULL,
+  details    TEXT NOT NULL   -- JSON object
+);
+CREATE INDEX events_by_message ON events(message_id, id);
+
+CREATE TABLE idempotency_keys (
+  account_id TEXT NOT NULL,
+  key        TEXT NOT NULL,
+  message_id TEXT NOT NULL REFERENCES messages(id),
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (account_id, key)
+) WITHOUT ROWID;
+
+CREATE TABLE sandbox (
+  message_id  TEXT NOT NULL PRIMARY KEY REFERENCES messages(id),
+  account_id  TEXT NOT NULL,
+  captured_at INTEGER NOT NULL
+);
+CREATE INDEX sandbox_by_account ON sandbox(account_id, message_id);
+)sql";
+
+constexpr std::array<Migration, 1> kMigrations = {{
+    {1, kSchemaV1},
+}};
+
+Status CheckNumbering(std::span<const Migration> migrations) {
+  for (size_t i = 0; i < migrations.size(); ++i) {
+    if (migrations[i].version != static_cast<int>(i) + 1) {
+      return Status::Internal("migrations must be numbered 1, 2, 3, … without gaps");
+    }
+  }
+  return Status::Ok();
+}
+
+// Passes `status` on, first rolling back the open transaction if it is an error.
+Status RollbackOnError(Connection& db, Status status) {
+  if (!status.ok() && db.InTransaction()) (void)db.Exec("ROLLBACK");
+  return status;
+}
+
+Status ApplyOne(Connection& db, const Migration& migration) {
+  Status status = db.Exec(migration.sql);
+  if (!status.ok()) {
+    return Status(status.code(),
+                  "schema migration " + std::to_string(migration.version) + " failed: " + status.message());
+  }
+  Result<Statement> record = db.Prepare(
+      "INSERT INTO schema_version (version, applied_at) VALUES (?1, strftime('%s', 'now') * 1000)");
+  if (!record.ok()) return record.status();
+  record->Bind(1, static_cast<int64_t>(migration.version));
+  return record->Run();
+}
+
+}  // namespace
+
+std::span<const Migration> SchemaMigrations() { return kMigrations; }
+
+Result<int> SchemaVersion(Connection& db) {
+  Result<Statement> exists =
+      db.Prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_version'");
+  if (!exists.ok()) return exists.status();
+  Result<bool> row = exists->Step();
+  if (!row.ok()) return row.status();
+  if (!*row || exists->Int(0) == 0) return 0;
+
+  Result<Statement> version = db.Prepare("SELECT coalesce(max(version), 0) FROM schema_version");
+  if (!version.ok()) return version.status();
+  row = version->Step();
+  if (!row.ok()) return row.status();
+  return static_cast<int>(version->Int(0));
+}
+
+Status Migrate(Connection& db, std::span<const Migration> migrations) {
+  HERALD_RETURN_IF_ERROR(CheckNumbering(migrations));
+  const int latest = static_cast<int>(migrations.size());
+  HERALD_RETURN_IF_ERROR(
+      db.Exec("CREATE TABLE IF NOT EXISTS schema_version ("
+              " version INTEGER NOT NULL PRIMARY KEY, applied_at INTEGER NOT NULL)"));
+  for (;;) {
+    // IMMEDIATE: take the write lock before reading the version, so two processes cannot both apply
+    // the same migration.
+    HERALD_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+    Result<int> current = SchemaVersion(db);
+    if (!current.ok()) return RollbackOnError(db, current.status());
+    if (*current > latest) {
+      return RollbackOnError(
+          db, Status::FailedPrecondition("database " + db.path() + " has schema version " +
+                                         std::to_string(*current) + " but this herald knows only up to " +
+                                         std::to_string(latest) + "; run a newer herald"));
+    }
+    if (*current == latest) return RollbackOnError(db, db.Exec("COMMIT"));
+    HERALD_RETURN_IF_ERROR(RollbackOnError(db, ApplyOne(db, migrations[*current])));
+    HERALD_RETURN_IF_ERROR(RollbackOnError(db, db.Exec("COMMIT")));
+    Logger("storage")->info("{}: applied schema migration {}", db.path(), *current + 1);
+  }
+}
+
+}  // namespace herald::storage::sqlite

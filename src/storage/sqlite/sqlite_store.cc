@@ -1,0 +1,168 @@
+#include "storage/sqlite/sqlite_store.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <utility>
+
+#include "base/log.h"
+#include "storage/sqlite/migrations.h"
+#include "storage/sqlite/read_pool.h"
+#include "storage/sqlite/reads.h"
+#include "storage/sqlite/sqlite_db.h"
+#include "storage/sqlite/write_ops.h"
+#include "storage/sqlite/writer.h"
+
+namespace herald::storage {
+namespace {
+
+using sqlite::Connection;
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(const Clock& clock, std::unique_ptr<sqlite::ReadPool> readers, std::unique_ptr<Connection> db,
+              int max_batch)
+      : clock_(clock), readers_(std::move(readers)), writer_(std::move(db), max_batch) {}
+
+  SqliteStoreStats stats() const { return {writer_.writes(), writer_.commits()}; }
+
+  void CreateAccount(core::Account account, core::ApiKey first_key, StatusCallback done) override {
+    writer_.Submit({[account = std::move(account), key = std::move(first_key)](Connection& db) {
+                      return sqlite::CreateAccountSql(db, account, key);
+                    },
+                    std::move(done)});
+  }
+
+  void CreateApiKey(core::ApiKey key, StatusCallback done) override {
+    writer_.Submit({[key = std::move(key)](Connection& db) { return sqlite::CreateApiKeySql(db, key); },
+                    std::move(done)});
+  }
+
+  void RevokeApiKey(std::string account_id, std::string key_id, TimePoint at, StatusCallback done) override {
+    writer_.Submit({[account_id = std::move(account_id), key_id = std::move(key_id), at](Connection& db) {
+                      return sqlite::RevokeApiKeySql(db, account_id, key_id, at);
+                    },
+                    std::move(done)});
+  }
+
+  void InsertMessage(NewMessage message, TimePoint idempotency_since,
+                     ResultCallback<InsertOutcome> done) override {
+    auto outcome = std::make_shared<InsertOutcome>();
+    writer_.Submit(
+        {[&clock = clock_, message = std::move(message), idempotency_since, outcome](Connection& db) {
+           return sqlite::InsertMessageSql(db, message, idempotency_since, clock.Now(), *outcome);
+         },
+         [outcome, done = std::move(done)](Status status) {
+           if (status.ok()) {
+             done(std::move(*outcome));
+           } else {
+             done(std::move(status));
+           }
+         }});
+  }
+
+  void RecordAttempt(AttemptRecord attempt, StatusCallback done) override {
+    writer_.Submit({[&clock = clock_, attempt = std::move(attempt)](Connection& db) {
+                      return sqlite::RecordAttemptSql(db, attempt, clock.Now());
+                    },
+                    std::move(done)});
+  }
+
+  Result<core::ApiKey> FindApiKeyByHash(std::string_view key_hash) override {
+    return Read([&](Connection& db) { return sqlite::FindApiKeyByHashSql(db, key_hash); });
+  }
+  Result<std::vector<core::ApiKey>> ListApiKeys(std::string_view account_id) override {
+    return Read([&](Connection& db) { return sqlite::ListApiKeysSql(db, account_id); });
+  }
+  Result<core::Account> GetAccount(std::string_view account_id) override {
+    return Read([&](Connection& db) { return sqlite::GetAccountSql(db, account_id); });
+  }
+  Result<core::MessageRecord> GetMessage(std::string_view account_id, std::string_view message_id) override {
+    return Read([&](Connection& db) { return sqlite::GetMessageSql(db, account_id, message_id); });
+  }
+  Result<std::vector<core::Event>> GetEvents(std::string_view account_id,
+                                             std::string_view message_id) override {
+    return Read([&](Connection& db) { return sqlite::GetEventsSql(db, account_id, message_id); });
+  }
+  Result<MessagePage> SearchMessages(const MessageQuery& query) override {
+    return Read([&](Connection& db) { return sqlite::SearchMessagesSql(db, query); });
+  }
+  Result<DeliveryItem> GetSandboxMessage(std::string_view account_id, std::string_view message_id) override {
+    return Read([&](Connection& db) { return sqlite::GetSandboxMessageSql(db, account_id, message_id); });
+  }
+  Result<SandboxPage> ListSandbox(std::string_view account_id, std::string_view cursor, int limit) override {
+    return Read([&](Connection& db) { return sqlite::ListSandboxSql(db, account_id, cursor, limit); });
+  }
+  Result<DeliveryItem> LoadForDelivery(std::string_view message_id) override {
+    return Read([&](Connection& db) { return sqlite::LoadForDeliverySql(db, message_id); });
+  }
+  Result<std::vector<PendingMessage>> ListUnfinished(std::string_view after_id, int limit) override {
+    return Read([&](Connection& db) { return sqlite::ListUnfinishedSql(db, after_id, limit); });
+  }
+  Status Ping() override {
+    return Read([&](Connection& db) { return sqlite::PingSql(db); });
+  }
+
+ private:
+  // Runs `query` on a lent read connection; an exception (memory exhaustion) becomes a Status.
+  template <typename Query>
+  auto Read(Query&& query) -> decltype(query(std::declval<Connection&>())) {
+    try {
+      sqlite::ReadPool::Lease lease = readers_->Acquire();
+      return query(*lease);
+    } catch (const std::exception& e) {
+      return Status::Internal(std::string("read failed: ") + e.what());
+    }
+  }
+
+  const Clock& clock_;
+  std::unique_ptr<sqlite::ReadPool> readers_;
+  sqlite::Writer writer_;  // declared last: destroyed first, completing queued writes
+};
+
+// A new file's directory entry must be on disk too, or a crash could lose the whole database.
+Status SyncDirectoryOf(const std::string& path) {
+  std::filesystem::path dir = std::filesystem::absolute(path).parent_path();
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Status::IoError("opening " + dir.string() + ": " + std::strerror(errno));
+  int rc = ::fsync(fd);
+  int fsync_errno = errno;
+  ::close(fd);
+  if (rc != 0) return Status::IoError("syncing " + dir.string() + ": " + std::strerror(fsync_errno));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options, const Clock& clock) {
+  if (options.path.empty()) return Status::InvalidArgument("the SQLite store needs a file path");
+  if (options.read_connections < 1 || options.max_batch < 1) {
+    return Status::InvalidArgument("read_connections and max_batch must be at least 1");
+  }
+  std::error_code ec;
+  const bool existed = std::filesystem::exists(options.path, ec);
+
+  Result<std::unique_ptr<Connection>> db = Connection::Open(options.path, Connection::Mode::kReadWrite);
+  if (!db.ok()) return db.status();
+  HERALD_RETURN_IF_ERROR(sqlite::Migrate(**db, sqlite::SchemaMigrations()));
+  if (!existed) HERALD_RETURN_IF_ERROR(SyncDirectoryOf(options.path));
+
+  Result<std::unique_ptr<sqlite::ReadPool>> readers =
+      sqlite::ReadPool::Open(options.path, options.read_connections);
+  if (!readers.ok()) return readers.status();
+  Logger("storage")->info("opened {} ({} read connections)", options.path, options.read_connections);
+  return std::unique_ptr<Store>(
+      std::make_unique<SqliteStore>(clock, std::move(*readers), std::move(*db), options.max_batch));
+}
+
+std::optional<SqliteStoreStats> GetSqliteStoreStats(const Store& store) {
+  const auto* sqlite_store = dynamic_cast<const SqliteStore*>(&store);
+  if (sqlite_store == nullptr) return std::nullopt;
+  return sqlite_store->stats();
+}
+
+}  // namespace herald::storage

@@ -1,0 +1,202 @@
+#include "storage/sqlite/write_ops.h"
+
+#include <string>
+
+#include "storage/sqlite/rows.h"
+
+namespace herald::storage::sqlite {
+namespace {
+
+// Keeps the code of `status` and says which write it belongs to.
+Status Explain(const Status& status, const std::string& what) {
+  if (status.ok()) return status;
+  return Status(status.code(), what + ": " + status.message());
+}
+
+Status InsertEvent(Connection& db, std::string_view message_id, std::string_view account_id,
+                   const core::Event& event) {
+  Result<Statement> insert = db.Prepare(
+      "INSERT INTO events (message_id, account_id, type, at, details) VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!insert.ok()) return insert.status();
+  insert->Bind(1, message_id)
+      .Bind(2, account_id)
+      .Bind(3, core::ToString(event.type))
+      .Bind(4, ToUnixMillis(event.at))
+      .Bind(5, CompactJson(event.details.is_null() ? nlohmann::json::object() : event.details));
+  return insert->Run();
+}
+
+std::optional<int64_t> OptionalMillis(const std::optional<TimePoint>& t) {
+  if (!t) return std::nullopt;
+  return ToUnixMillis(*t);
+}
+
+// The message an unexpired idempotency key points at, if any.
+Result<std::optional<InsertOutcome>> FindIdempotent(Connection& db, const core::MessageRecord& record,
+                                                    TimePoint since) {
+  Result<Statement> find = db.Prepare(
+      "SELECT i.message_id, i.created_at, m.status FROM idempotency_keys i"
+      " JOIN messages m ON m.id = i.message_id WHERE i.account_id = ?1 AND i.key = ?2");
+  if (!find.ok()) return find.status();
+  find->Bind(1, record.account_id).Bind(2, record.idempotency_key);
+  Result<bool> row = find->Step();
+  if (!row.ok()) return row.status();
+  if (!*row || find->Int(1) < ToUnixMillis(since)) return std::optional<InsertOutcome>();
+  std::optional<core::MessageStatus> status = core::ParseMessageStatus(find->Text(2));
+  if (!status) return Status::Corruption("message " + std::string(find->Text(0)) + " has an unknown status");
+  return std::optional<InsertOutcome>(InsertOutcome{std::string(find->Text(0)), true, *status});
+}
+
+Status InsertRecord(Connection& db, const core::MessageRecord& r) {
+  Result<Statement> insert = db.Prepare(
+      "INSERT INTO messages (id, account_id, status, campaign, mail_from, rcpt_to, from_header, to_header,"
+      " subject, tags, metadata, idempotency_key, created_at, updated_at, attempts, next_attempt_at,"
+      " smtputf8) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
+  if (!insert.ok()) return insert.status();
+  insert->Bind(1, r.id)
+      .Bind(2, r.account_id)
+      .Bind(3, core::ToString(r.status))
+      .Bind(4, r.campaign)
+      .Bind(5, r.mail_from)
+      .Bind(6, r.rcpt_to)
+      .Bind(7, r.from_header)
+      .Bind(8, r.to_header)
+      .Bind(9, r.subject)
+      .Bind(10, TagsJson(r.tags))
+      .Bind(11, CompactJson(r.metadata.is_null() ? nlohmann::json::object() : r.metadata))
+      .Bind(12, r.idempotency_key)
+      .Bind(13, ToUnixMillis(r.created_at))
+      .Bind(14, ToUnixMillis(r.updated_at))
+      .Bind(15, static_cast<int64_t>(r.attempts))
+      .Bind(16, OptionalMillis(r.next_attempt_at))
+      .Bind(17, static_cast<int64_t>(r.smtputf8 ? 1 : 0));
+  Status status = insert->Run();
+  if (status.code() == Code::kNotFound) return Status::NotFound("no account " + r.account_id);
+  if (status.code() == Code::kAlreadyExists)
+    return Status::AlreadyExists("message " + r.id + " already exists");
+  return status;
+}
+
+}  // namespace
+
+Status CreateAccountSql(Connection& db, const core::Account& account, const core::ApiKey& first_key) {
+  if (account.id.empty()) return Status::InvalidArgument("an account needs an id");
+  if (first_key.account_id != account.id) {
+    return Status::InvalidArgument("the first API key must belong to the new account");
+  }
+  Result<Statement> insert =
+      db.Prepare("INSERT INTO accounts (id, name, is_operator, created_at) VALUES (?1, ?2, ?3, ?4)");
+  if (!insert.ok()) return insert.status();
+  insert->Bind(1, account.id)
+      .Bind(2, account.name)
+      .Bind(3, static_cast<int64_t>(account.is_operator ? 1 : 0))
+      .Bind(4, ToUnixMillis(account.created_at));
+  Status status = insert->Run();
+  if (status.code() == Code::kAlreadyExists)
+    return Status::AlreadyExists("account " + account.id + " exists");
+  HERALD_RETURN_IF_ERROR(status);
+  return CreateApiKeySql(db, first_key);
+}
+
+Status CreateApiKeySql(Connection& db, const core::ApiKey& key) {
+  if (key.id.empty() || key.key_hash.empty())
+    return Status::InvalidArgument("an API key needs an id and a hash");
+  Result<Statement> insert = db.Prepare(
+      "INSERT INTO api_keys (id, account_id, name, scope, key_hash, prefix, created_at, revoked_at)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  if (!insert.ok()) return insert.status();
+  insert->Bind(1, key.id)
+      .Bind(2, key.account_id)
+      .Bind(3, key.name)
+      .Bind(4, core::ToString(key.scope))
+      .Bind(5, key.key_hash)
+      .Bind(6, key.prefix)
+      .Bind(7, ToUnixMillis(key.created_at))
+      .Bind(8, OptionalMillis(key.revoked_at));
+  Status status = insert->Run();
+  if (status.code() == Code::kNotFound) return Status::NotFound("no account " + key.account_id);
+  // Which of id and hash collided is not said: the hash is a secret's fingerprint.
+  if (status.code() == Code::kAlreadyExists) return Status::AlreadyExists("the API key already exists");
+  return status;
+}
+
+Status RevokeApiKeySql(Connection& db, std::string_view account_id, std::string_view key_id, TimePoint at) {
+  Result<Statement> revoke = db.Prepare(
+      "UPDATE api_keys SET revoked_at = ?3 WHERE id = ?1 AND account_id = ?2 AND revoked_at IS NULL");
+  if (!revoke.ok()) return revoke.status();
+  revoke->Bind(1, key_id).Bind(2, account_id).Bind(3, ToUnixMillis(at));
+  HERALD_RETURN_IF_ERROR(revoke->Run());
+  if (db.Changes() == 0) return Status::NotFound("no active API key " + std::string(key_id));
+  return Status::Ok();
+}
+
+Status InsertMessageSql(Connection& db, const NewMessage& message, TimePoint idempotency_since, TimePoint now,
+                        InsertOutcome& outcome) {
+  const core::MessageRecord& r = message.record;
+  if (r.id.empty() || r.account_id.empty())
+    return Status::InvalidArgument("a message needs an id and an account");
+  if (!r.idempotency_key.empty()) {
+    Result<std::optional<InsertOutcome>> earlier = FindIdempotent(db, r, idempotency_since);
+    if (!earlier.ok()) return earlier.status();
+    if (*earlier) {
+      outcome = std::move(**earlier);
+      return Status::Ok();
+    }
+  }
+  HERALD_RETURN_IF_ERROR(InsertRecord(db, r));
+
+  Result<Statement> body = db.Prepare("INSERT INTO message_bodies (message_id, raw) VALUES (?1, ?2)");
+  if (!body.ok()) return body.status();
+  body->Bind(1, r.id).BindBlobNoCopy(2, message.raw);
+  HERALD_RETURN_IF_ERROR(Explain(body->Run(), "storing the body of " + r.id));
+  HERALD_RETURN_IF_ERROR(
+      Explain(InsertEvent(db, r.id, r.account_id, message.queued_event), "event of " + r.id));
+
+  if (!r.idempotency_key.empty()) {
+    // An expired key (older than the window) is taken over by the new message.
+    Result<Statement> key = db.Prepare(
+        "INSERT INTO idempotency_keys (account_id, key, message_id, created_at) VALUES (?1, ?2, ?3, ?4)"
+        " ON CONFLICT (account_id, key) DO UPDATE SET message_id = excluded.message_id,"
+        " created_at = excluded.created_at");
+    if (!key.ok()) return key.status();
+    key->Bind(1, r.account_id).Bind(2, r.idempotency_key).Bind(3, r.id).Bind(4, ToUnixMillis(now));
+    HERALD_RETURN_IF_ERROR(Explain(key->Run(), "idempotency key of " + r.id));
+  }
+  outcome = InsertOutcome{r.id, false, r.status};
+  return Status::Ok();
+}
+
+Status RecordAttemptSql(Connection& db, const AttemptRecord& attempt, TimePoint now) {
+  std::string account_id;
+  {
+    Result<Statement> update = db.Prepare(
+        "UPDATE messages SET status = ?2, attempts = ?3, next_attempt_at = ?4, updated_at = ?5"
+        " WHERE id = ?1 RETURNING account_id");
+    if (!update.ok()) return update.status();
+    update->Bind(1, attempt.message_id)
+        .Bind(2, core::ToString(attempt.status))
+        .Bind(3, static_cast<int64_t>(attempt.attempts))
+        .Bind(4, OptionalMillis(attempt.next_attempt_at))
+        .Bind(5, ToUnixMillis(now));
+    Result<bool> row = update->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::NotFound("no message " + attempt.message_id);
+    account_id = update->Text(0);
+    HERALD_RETURN_IF_ERROR(update->Run());  // finishes the statement
+  }
+  for (const core::Event& event : attempt.events) {
+    HERALD_RETURN_IF_ERROR(
+        Explain(InsertEvent(db, attempt.message_id, account_id, event), "event of " + attempt.message_id));
+  }
+  if (attempt.captured) {
+    Result<Statement> capture = db.Prepare(
+        "INSERT INTO sandbox (message_id, account_id, captured_at) VALUES (?1, ?2, ?3)"
+        " ON CONFLICT (message_id) DO NOTHING");
+    if (!capture.ok()) return capture.status();
+    capture->Bind(1, attempt.message_id).Bind(2, account_id).Bind(3, ToUnixMillis(now));
+    HERALD_RETURN_IF_ERROR(Explain(capture->Run(), "capturing " + attempt.message_id));
+  }
+  return Status::Ok();
+}
+
+}  // namespace herald::storage::sqlite

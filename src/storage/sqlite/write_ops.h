@@ -1,0 +1,30 @@
+// The SQL of each Store write, run by the Writer inside a transaction and a savepoint.
+//
+// Each function either succeeds or returns the error that makes the Writer undo its savepoint, so a
+// write happens whole or not at all. Several of them run in one transaction, in the order they were
+// submitted, and each sees the ones before it (two inserts with one idempotency key in one group give
+// one message and one duplicate).
+//
+// Thread-safety: called only on the writer thread. Untrusted input: values are bound, never spliced.
+#pragma once
+
+#include <string_view>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "core/account.h"
+#include "storage/sqlite/sqlite_db.h"
+#include "storage/store.h"
+
+namespace herald::storage::sqlite {
+
+Status CreateAccountSql(Connection& db, const core::Account& account, const core::ApiKey& first_key);
+Status CreateApiKeySql(Connection& db, const core::ApiKey& key);
+Status RevokeApiKeySql(Connection& db, std::string_view account_id, std::string_view key_id, TimePoint at);
+// `now` stamps the idempotency key's use.
+Status InsertMessageSql(Connection& db, const NewMessage& message, TimePoint idempotency_since, TimePoint now,
+                        InsertOutcome& outcome);
+// `now` becomes updated_at, and captured_at when the attempt captured the message.
+Status RecordAttemptSql(Connection& db, const AttemptRecord& attempt, TimePoint now);
+
+}  // namespace herald::storage::sqlite
