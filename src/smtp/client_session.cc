@@ -216,14 +216,22 @@ Step ClientSession::OnConnectionError(std::string_view what) {
       phase = "lost connection while idle";
       break;
     case State::kTransaction:
-      if (!awaiting_.empty() && awaiting_.front() == Command::kDataEnd) {
-        phase = "lost connection after the end of data (the message may be delivered twice)";
-      } else if (!awaiting_.empty() && awaiting_.front() == Command::kData) {
-        phase = "lost connection after DATA";
-      } else if (!awaiting_.empty() && awaiting_.front() == Command::kRcpt) {
-        phase = "lost connection after RCPT TO";
-      } else {
-        phase = "lost connection after MAIL FROM";
+      switch (awaiting_.empty() ? Command::kMail : awaiting_.front()) {
+        case Command::kRset:
+          phase = "lost connection after RSET";
+          break;
+        case Command::kMail:
+          phase = "lost connection after MAIL FROM";
+          break;
+        case Command::kRcpt:
+          phase = "lost connection after RCPT TO";
+          break;
+        case Command::kData:
+          phase = "lost connection after DATA";
+          break;
+        case Command::kDataEnd:
+          phase = "lost connection after the end of data (the message may be delivered twice)";
+          break;
       }
       break;
     case State::kQuit:
@@ -231,9 +239,10 @@ Step ClientSession::OnConnectionError(std::string_view what) {
       phase = "lost connection after QUIT";
       break;
   }
-  return FailConnection(
-      LocalVerdict(Outcome::kTemporaryFailure, enhanced, std::string(phase) + ": " + std::string(what)),
-      /*send_quit=*/false);
+  Verdict verdict =
+      LocalVerdict(Outcome::kTemporaryFailure, enhanced, std::string(phase) + ": " + std::string(what));
+  verdict.lost_before_reply = state_ == State::kTransaction && !answered_;
+  return FailConnection(std::move(verdict), /*send_quit=*/false);
 }
 
 Step ClientSession::FailConnection(Verdict verdict, bool send_quit) {
@@ -287,6 +296,7 @@ Step ClientSession::StartMessage(const OutgoingMessage& message) {
   message_ = message;
   verdict_.reset();
   close_after_ = false;
+  answered_ = false;
   std::deque<Pending> commands;
   if (needs_rset_) commands.push_back({Command::kRset, "RSET\r\n"});
   needs_rset_ = false;
@@ -314,6 +324,7 @@ Step ClientSession::OnTransactionReply(const Reply& reply) {
   assert(!awaiting_.empty());
   const Command command = awaiting_.front();
   awaiting_.pop_front();
+  answered_ = true;
   const bool refused = reply.Transient() || reply.Permanent();
 
   if (reply.code == 421) {  // the server is closing the connection
@@ -404,7 +415,9 @@ Step ClientSession::FinishTransaction() {
 Step ClientSession::Quit() {
   if (state_ == State::kReady) {
     state_ = State::kQuit;
-    return Write(std::string(kQuitLine));
+    Step step = Write(std::string(kQuitLine));
+    step.wait = Wait::kQuit;
+    return step;
   }
   state_ = State::kClosed;
   Step step;

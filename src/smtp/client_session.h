@@ -61,6 +61,10 @@ std::string_view ToString(Outcome outcome);
 struct Verdict {
   Outcome outcome = Outcome::kTemporaryFailure;
   core::RemoteReply reply;
+  // The connection broke before the server answered any command for this message: sending it
+  // again at once on a new connection cannot deliver it twice (e.g. a reused connection that the
+  // server had closed while idle).
+  bool lost_before_reply = false;
 };
 
 // One message for one recipient. The views must stay valid until the message is decided.
@@ -72,7 +76,7 @@ struct OutgoingMessage {
 };
 
 enum class Next { kReadReply, kStartTls, kReady, kClose };
-enum class Wait { kGreeting, kCommand, kDataEnd };  // which time limit applies to the read
+enum class Wait { kGreeting, kCommand, kDataEnd, kQuit };  // which time limit applies to the read
 
 struct Step {
   std::string write;              // bytes to send first; may be empty
@@ -138,6 +142,7 @@ class ClientSession {
   std::deque<Command> awaiting_;    // commands written whose reply has not been read
   std::optional<Verdict> verdict_;  // the first refusal in this transaction, or its final 2xx
   bool close_after_ = false;        // the connection cannot be trusted after this transaction
+  bool answered_ = false;           // the server has answered a command of this transaction
 };
 
 // The verdict a reply gives: 2xx delivered, 4xx temporary, 5xx permanent; others temporary.

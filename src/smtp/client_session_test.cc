@@ -480,7 +480,29 @@ TEST(ClientSession, LostConnectionAfterTheFinalDotIsTemporaryAndSaysSo) {
   EXPECT_EQ(step.verdict->reply.code, 0);
   EXPECT_EQ(step.verdict->reply.enhanced_code, "4.4.2");
   EXPECT_NE(step.verdict->reply.text.find("end of data"), std::string::npos);
+  EXPECT_FALSE(step.verdict->lost_before_reply) << "the message may have been delivered";
   EXPECT_TRUE(session.closed());
+}
+
+TEST(ClientSession, LostConnectionBeforeAnyReplyIsSafeToRetry) {
+  for (bool pipelining : {true, false}) {
+    ClientSession session(Policy());
+    ASSERT_EQ(Connect(session, pipelining ? kEhloPipelining : kEhloPlain).next, Next::kReady);
+    const OutgoingMessage message = Message();
+    session.StartMessage(message);
+    Step step = session.OnConnectionError("connection closed by the server");
+    ASSERT_TRUE(step.verdict.has_value());
+    EXPECT_TRUE(step.verdict->lost_before_reply);
+    EXPECT_EQ(step.verdict->reply.text, "lost connection after MAIL FROM: connection closed by the server");
+  }
+  ClientSession session(Policy());
+  ASSERT_EQ(Connect(session, kEhloPlain).next, Next::kReady);
+  const OutgoingMessage message = Message();
+  session.StartMessage(message);
+  session.OnReply(R("250 ok"));
+  Step step = session.OnConnectionError("reset");
+  ASSERT_TRUE(step.verdict.has_value());
+  EXPECT_FALSE(step.verdict->lost_before_reply);
 }
 
 TEST(ClientSession, ConnectFailureBeforeStart) {
@@ -510,6 +532,7 @@ TEST(ClientSession, QuitWaitsForTheReplyThenCloses) {
   Step step = session.Quit();
   EXPECT_EQ(step.write, "QUIT\r\n");
   EXPECT_EQ(step.next, Next::kReadReply);
+  EXPECT_EQ(step.wait, Wait::kQuit);
   step = session.OnReply(R("221 2.0.0 bye"));
   EXPECT_EQ(step.next, Next::kClose);
   EXPECT_FALSE(step.verdict.has_value());

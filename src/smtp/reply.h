@@ -72,6 +72,8 @@ class ReplyParser {
   // True when bytes of an unfinished reply are held (a server speaking out of turn, or a reply
   // still arriving).
   bool HasPartialReply() const { return !line_.empty() || !pending_.lines.empty(); }
+  // True when any byte received has not been taken out by Next().
+  bool HasBufferedInput() const { return !complete_.empty() || HasPartialReply(); }
   const Status& status() const { return status_; }
 
  private:
