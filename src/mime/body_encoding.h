@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <string_view>
 
+#include "mime/wire_format.h"
+
 namespace herald::mime {
 
 // What a body holds, measured while it is made canonical.
@@ -17,8 +19,6 @@ struct BodyStats {
 };
 
 enum class TransferEncoding { k7Bit, kQuotedPrintable, kBase64 };
-
-inline constexpr size_t kMaxLineBytes = 998;  // RFC 5322 §2.1.1, without the CRLF
 
 // 7bit for ASCII whose lines fit in 998 bytes; otherwise quoted-printable while the 8-bit bytes are few
 // enough for it to stay smaller than base64 (each costs "=XX", base64 costs a third more for every byte),

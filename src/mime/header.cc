@@ -10,24 +10,11 @@ namespace herald::mime {
 namespace {
 
 // Fields Herald writes itself, that a signer or relay adds, or whose forgery would mislead a receiver.
+// clang-format off
 constexpr std::array<std::string_view, 16> kReservedNames = {
-    "From",
-    "To",
-    "Cc",
-    "Bcc",
-    "Subject",
-    "Date",
-    "Message-ID",
-    "MIME-Version",
-    "Return-Path",
-    "Received",
-    "DKIM-Signature",
-    "Sender",
-    "Reply-To",
-    "Delivered-To",
-    "Received-SPF",
-    "Authentication-Results",
-};
+    "From", "To", "Cc", "Bcc", "Subject", "Date", "Message-ID", "MIME-Version", "Return-Path", "Received",
+    "DKIM-Signature", "Sender", "Reply-To", "Delivered-To", "Received-SPF", "Authentication-Results"};
+// clang-format on
 // Families of fields with the same owners: MIME structure, resending, ARC sealing, legacy DomainKeys.
 constexpr std::array<std::string_view, 4> kReservedPrefixes = {"Content-", "Resent-", "ARC-", "DomainKey-"};
 
@@ -61,11 +48,43 @@ Status ValidateHeader(const Header& header) {
   }
   if (IsReservedHeaderName(name)) return Invalid(header, "is set by Herald and cannot be given");
   if (value.size() > kMaxHeaderValueBytes) return Invalid(header, "value is longer than 998 bytes");
+  if (name.size() + 2 + value.size() > kMaxLineBytes) {
+    return Invalid(header, "name and value are longer than one 998-byte line");
+  }
   if (value.find_first_of("\r\n") != std::string::npos) return Invalid(header, "value contains a line break");
   if (value.find('\0') != std::string::npos) return Invalid(header, "value contains a NUL byte");
   if (HasControlCharacter(value)) return Invalid(header, "value contains a control character");
   if (!IsValidUtf8(value)) return Invalid(header, "value is not valid UTF-8");
   return Status::Ok();
+}
+
+std::string FoldAsciiValue(std::string_view name, std::string_view value) {
+  constexpr size_t kFoldAt = 78;
+  if (value.empty()) return "\n";
+  std::string raw;
+  raw.reserve(value.size() + value.size() / 32 + 4);
+  raw += ' ';
+  size_t line_length = name.size() + 2;  // "Name: "
+  bool line_has_text = false;
+  size_t i = 0;
+  while (i < value.size()) {
+    // A segment: a run of whitespace, then a run of anything else (either may be empty).
+    size_t word_start = i;
+    while (i < value.size() && (value[i] == ' ' || value[i] == '\t')) ++i;
+    size_t text_start = i;
+    while (i < value.size() && value[i] != ' ' && value[i] != '\t') ++i;
+    size_t segment = i - word_start;
+    bool foldable = text_start > word_start && text_start < i;  // folding here keeps text on the new line
+    if (foldable && line_has_text && line_length + segment > kFoldAt) {
+      raw += '\n';
+      line_length = 0;
+    }
+    raw.append(value.substr(word_start, segment));
+    line_length += segment;
+    line_has_text = line_has_text || text_start < i;
+  }
+  raw += '\n';
+  return raw;
 }
 
 }  // namespace herald::mime

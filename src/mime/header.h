@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "mime/wire_format.h"
 
 namespace herald::mime {
 
@@ -25,10 +26,17 @@ inline constexpr size_t kMaxHeaderValueBytes = 998;  // RFC 5322's line limit, b
 // ASCII but ':') and not one Herald sets or a relay adds (From, To, Cc, Bcc, Subject, Date, Message-ID,
 // MIME-Version, Content-*, Return-Path, Received, DKIM-Signature, Sender, Reply-To, Resent-*, ARC-*, …);
 // the value is valid UTF-8 of at most 998 bytes without CR, LF, NUL or other control characters (TAB
-// is allowed). Otherwise InvalidArgument naming the problem.
+// is allowed), and "Name: value" fits on one 998-byte line, so that no folding can produce a longer one
+// (ASCII values are written as given, never as encoded words, to keep List-Unsubscribe and other
+// structured fields intact). Otherwise InvalidArgument naming the problem.
 Status ValidateHeader(const Header& header);
 
 // True when `name` (any case) is a field Herald writes itself or that only relays may add.
 bool IsReservedHeaderName(std::string_view name);
+
+// The raw value GMime writes after "Name:" for an ASCII value: " value\n", folded before whitespace so
+// that lines stay within 78 bytes where the words allow (LF line ends; the writer makes them CRLF).
+// A fold never leaves a line of whitespace only. `value` must have passed ValidateHeader.
+std::string FoldAsciiValue(std::string_view name, std::string_view value);
 
 }  // namespace herald::mime

@@ -25,7 +25,7 @@ TEST(ValidateHeaderTest, AcceptsOrdinaryHeaders) {
                                                   {"In-Reply-To", "<a@b.example>"},
                                                   {"x!#$%&'*+-.^_`|~", "v"},
                                                   {std::string(76, 'X'), "v"},
-                                                  {"X-Full", std::string(998, 'v')}}) {
+                                                  {"X-Full", std::string(990, 'v')}}) {
     EXPECT_TRUE(ValidateHeader(header).ok()) << header.name << ": " << ValidateHeader(header).ToString();
   }
 }
@@ -81,6 +81,7 @@ TEST(ValidateHeaderTest, RefusesBadNames) {
 
 TEST(ValidateHeaderTest, RefusesBadValues) {
   ExpectRefused({"X-A", std::string(999, 'v')}, "longer than 998");
+  ExpectRefused({"X-Full", std::string(991, 'v')}, "998-byte line");
   ExpectRefused({"X-A", "bad \xff"}, "UTF-8");
   ExpectRefused({"X-A", "overlong \xc0\xaf"}, "UTF-8");
   ExpectRefused({"X-A", "cut \xe2\x82"}, "UTF-8");
@@ -91,6 +92,40 @@ TEST(ValidateHeaderTest, MessageNamesTheHeaderCleanly) {
   EXPECT_THAT(status.message(), HasSubstr("\"Bcc\""));
   status = ValidateHeader({"X\x01Y", "x"});
   EXPECT_THAT(status.message(), ::testing::Not(HasSubstr("\x01")));
+}
+
+TEST(FoldAsciiValueTest, FoldsBeforeWhitespaceOnly) {
+  EXPECT_EQ(FoldAsciiValue("X-A", ""), "\n");
+  EXPECT_EQ(FoldAsciiValue("X-A", "short value"), " short value\n");
+  std::string words;
+  for (int i = 0; i < 20; ++i) words += "word" + std::to_string(i) + " ";
+  words += "end";
+  std::string folded = FoldAsciiValue("X-Words", words);
+  // Unfolding (removing the inserted line ends) gives the value back.
+  std::string unfolded;
+  for (char c : folded.substr(1, folded.size() - 2)) {
+    if (c != '\n') unfolded += c;
+  }
+  EXPECT_EQ(unfolded, words);
+  size_t line_start = 0;
+  size_t lines = 0;
+  for (size_t at = folded.find('\n'); at != std::string::npos; at = folded.find('\n', at + 1), ++lines) {
+    size_t prefix = lines == 0 ? std::string("X-Words:").size() : 0;
+    EXPECT_LE(prefix + at - line_start, 78u) << folded;
+    line_start = at + 1;
+  }
+  EXPECT_GT(lines, 1u);
+}
+
+TEST(FoldAsciiValueTest, KeepsLongWordsWholeAndNeverMakesBlankLines) {
+  std::string url = "<https://shop.example/unsubscribe?token=" + std::string(300, 'k') + ">";
+  EXPECT_EQ(FoldAsciiValue("List-Unsubscribe", url), " " + url + "\n");
+  EXPECT_EQ(FoldAsciiValue("List-Unsubscribe", url + ", <mailto:u@shop.example>"),
+            " " + url + ",\n <mailto:u@shop.example>\n");
+  // Trailing whitespace stays on the last line rather than forming a line of its own.
+  EXPECT_EQ(FoldAsciiValue("X-A", std::string(70, 'a') + std::string(20, ' ')),
+            " " + std::string(70, 'a') + std::string(20, ' ') + "\n");
+  EXPECT_EQ(FoldAsciiValue("X-A", "  lead"), "   lead\n");
 }
 
 }  // namespace

@@ -105,6 +105,22 @@ GObjectPtr<GMimeTextPart> MakeTextPart(const char* subtype, std::string_view bod
   return part;
 }
 
+// Writes the caller's field without letting GMime treat it as a structured field it knows (its address
+// and message-id formatters drop what they cannot parse) or turn long ASCII words into encoded words
+// (which would break a List-Unsubscribe URL). Only non-ASCII values take GMime's RFC 2047 encoding.
+void AppendCallerHeader(GMimeObject* object, GMimeFormatOptions* options, const Header& header) {
+  GMimeHeaderList* headers = g_mime_object_get_header_list(object);
+  g_mime_header_list_append(headers, header.name.c_str(), "", nullptr);
+  GMimeHeader* appended =
+      g_mime_header_list_get_header_at(headers, g_mime_header_list_get_count(headers) - 1);
+  if (IsAscii(header.value)) {
+    g_mime_header_set_raw_value(appended, FoldAsciiValue(header.name, header.value).c_str());
+  } else {
+    GCharPtr raw(g_mime_header_format_default(appended, options, header.value.c_str(), kCharset));
+    g_mime_header_set_raw_value(appended, raw.get());
+  }
+}
+
 std::string NewBoundary() {
   unsigned char random[kBoundaryRandomBytes];
   RandomBytes(random, sizeof random);
@@ -146,13 +162,11 @@ Result<std::string> BuildMessage(const MessageContent& content) {
   std::string message_id = "<" + content.message_id + ">";
   g_mime_object_append_header(object, "Message-ID", message_id.c_str(), nullptr);
   g_mime_object_append_header(object, "MIME-Version", "1.0", nullptr);
-  for (const Header& header : content.headers) {
-    g_mime_object_append_header(object, header.name.c_str(), header.value.c_str(), kCharset);
-  }
-  g_mime_message_set_mime_part(message.get(), MakeBody(content).get());
-
   FormatOptionsPtr options(g_mime_format_options_new());
   g_mime_format_options_set_newline_format(options.get(), GMIME_NEWLINE_FORMAT_DOS);
+  for (const Header& header : content.headers) AppendCallerHeader(object, options.get(), header);
+  g_mime_message_set_mime_part(message.get(), MakeBody(content).get());
+
   // Encoded bodies grow by up to about 40%; the headers need a little more.
   size_t estimate = (content.html.size() + content.text.size()) * 7 / 5 + 2048;
   GByteArray* bytes = g_byte_array_sized_new(static_cast<guint>(estimate));

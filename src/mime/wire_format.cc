@@ -2,8 +2,6 @@
 
 #include <string>
 
-#include "mime/body_encoding.h"
-
 namespace herald::mime {
 namespace {
 
