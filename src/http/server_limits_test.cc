@@ -73,9 +73,15 @@ TEST_F(ServerLimitsTest, CurlSeesLargeUpload413) {
 
 TEST_F(ServerLimitsTest, MalformedRequestLineIs400ThenClose) {
   StartServer();
-  for (const char* request : {"GARBAGE\r\n\r\n", "GET /hello HTTP/9.9\r\n\r\n", "GET  HTTP/1.1\r\n\r\n",
-                              "GET /hello HTTP/1.1\r\nBad Header\r\n\r\n",
-                              "POST /v1/messages HTTP/1.1\r\nContent-Length: x\r\n\r\n"}) {
+  for (const char* request :
+       {"GARBAGE\r\n\r\n", "GET /hello HTTP/9.9\r\n\r\n", "GET  HTTP/1.1\r\n\r\n",
+        "GET /hello HTTP/1.1\r\nBad Header\r\n\r\n",
+        "POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Length: x\r\n\r\n",
+        "GET /hello HTTP/1.1\r\n\r\n",  // no Host
+        "GET /hello HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+        "POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",
+        "POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"}) {
     RawClient client(port_);
     ASSERT_TRUE(client.Send(request));
     std::optional<Response> response = client.ReadResponse();

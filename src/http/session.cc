@@ -45,8 +45,6 @@ Session::Session(std::shared_ptr<ServerState> state, Stream::socket_type socket)
   error_code ignored;
   remote_ = stream_.socket().remote_endpoint(ignored);
   state_->connections.fetch_add(1, std::memory_order_relaxed);
-  std::lock_guard lock(state_->mutex);
-  state_->sessions.insert(this);
 }
 
 Session::~Session() {
@@ -57,7 +55,16 @@ Session::~Session() {
   state_->connections.fetch_sub(1, std::memory_order_relaxed);
 }
 
-asio::awaitable<void> Session::Run(std::shared_ptr<Session> self) { co_await self->Serve(); }
+asio::awaitable<void> Session::Run(std::shared_ptr<Session> self) {
+  // Registered only now that weak_from_this works, and before the first look at `stopping`: either
+  // Stop finds this session in the set (and posts CloseIfIdle behind us on the strand), or Stop set
+  // the flag before taking the mutex and the check below sees it.
+  {
+    std::lock_guard lock(self->state_->mutex);
+    self->state_->sessions.insert(self.get());
+  }
+  co_await self->Serve();
+}
 
 void Session::CloseIfIdle() {
   if (idle_) stream_.close();  // the pending read ends with operation_aborted
@@ -112,6 +119,10 @@ asio::awaitable<void> Session::Serve() {
     }
 
     Request& request = parser_->get();
+    if (request.version() >= 11 && request.count(beast_http::field::host) != 1) {
+      co_await Reject(beast_http::error::bad_value);  // RFC 9112 §3.2: exactly one Host, or 400
+      co_return;
+    }
     const bool log_request = state_->log->should_log(spdlog::level::debug);
     const auto started =
         log_request ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();

@@ -53,7 +53,7 @@ struct ServerState {
   std::atomic<size_t> overload_replies{0};  // 503s being written
 
   std::mutex mutex;
-  std::unordered_set<Session*> sessions;  // guarded by mutex; a Session adds and removes itself
+  std::unordered_set<Session*> sessions;  // guarded by mutex; a running Session adds and removes itself
 };
 
 // The "Date" header value, formatted at most once a second.
@@ -86,7 +86,7 @@ struct LogEscapedException {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  // Registers with `state`. The socket's executor is the session's strand.
+  // Counts itself in `state` (Run registers it). The socket's executor is the session's strand.
   Session(std::shared_ptr<ServerState> state, Stream::socket_type socket);
   ~Session();
   Session(const Session&) = delete;
