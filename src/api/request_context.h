@@ -1,0 +1,34 @@
+// Helpers shared by the route handlers: who is calling, with what rights, and reading list
+// parameters (limit, cursor).
+//
+// Thread-safety: pure functions over their arguments. Untrusted input: the request.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "api/api.h"
+#include "api/api_error.h"
+#include "http/query.h"
+
+namespace herald::api {
+
+// The caller, if its key is valid and has `scope` (admin includes send).
+std::variant<Principal, ApiError> Authorize(ApiContext& context, const http::Request& request, core::Scope scope);
+
+struct PageRequest {
+  int limit = 50;
+  std::string cursor;
+};
+
+// Reads limit (1..1000, default 50) and cursor from the query, with the other parameters.
+std::variant<PageRequest, ApiError> ReadPage(const http::QueryParams& query);
+std::variant<http::QueryParams, ApiError> ReadQuery(const http::Request& request);
+
+// 422 unknown_field for any member of `body` not in `known`; 400 if `body` is not an object.
+std::optional<ApiError> CheckObjectFields(const nlohmann::json& body, std::initializer_list<std::string_view> known);
+// Parses a JSON object body (400 invalid_json otherwise).
+std::variant<nlohmann::json, ApiError> ReadJsonObject(const http::Request& request);
+
+}  // namespace herald::api

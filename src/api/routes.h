@@ -1,0 +1,13 @@
+// The route groups RegisterRoutes adds; one file each.
+#pragma once
+
+#include "api/api.h"
+
+namespace herald::api {
+
+void AddHealthRoutes(http::Router& router, ApiContext& context);
+void AddAccountRoutes(http::Router& router, ApiContext& context);
+void AddMessageRoutes(http::Router& router, ApiContext& context);
+void AddSandboxRoutes(http::Router& router, ApiContext& context);
+
+}  // namespace herald::api

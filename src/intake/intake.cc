@@ -1,0 +1,79 @@
+#include "intake/intake.h"
+
+#include "base/random.h"
+
+namespace herald::intake {
+namespace {
+
+std::string HeaderAddress(const core::EmailAddress& address) {
+  return address.display_name.empty() ? address.AddrSpec()
+                                      : address.display_name + " <" + address.AddrSpec() + ">";
+}
+
+}  // namespace
+
+Intake::Intake(storage::Store& store, queue::ScheduledQueue& queue, const Clock& clock, IntakeOptions options)
+    : store_(store), queue_(queue), clock_(clock), options_(options) {}
+
+Result<storage::NewMessage> Intake::Build(SendRequest& request, TimePoint now) const {
+  std::string id = NewId("msg", now);
+
+  mime::MessageContent content;
+  content.from = request.from;
+  content.to = request.to;
+  content.reply_to = request.reply_to;
+  content.subject = request.subject;
+  content.html = std::move(request.html);
+  content.text = std::move(request.text);
+  content.headers = std::move(request.headers);
+  content.message_id = id + "@" + request.from.domain;
+  content.date = now;
+  auto raw = mime::BuildMessage(content);
+  if (!raw.ok()) return raw.status();
+  if (raw->size() > options_.max_message_bytes)
+    return Status::InvalidArgument("the message is " + std::to_string(raw->size()) + " bytes; the limit is " +
+                                   std::to_string(options_.max_message_bytes));
+
+  storage::NewMessage message;
+  core::MessageRecord& record = message.record;
+  record.id = std::move(id);
+  record.account_id = request.account_id;
+  record.status = core::MessageStatus::kQueued;
+  record.mail_from = request.from.AddrSpec();
+  record.rcpt_to = request.to.AddrSpec();
+  record.from_header = HeaderAddress(request.from);
+  record.to_header = HeaderAddress(request.to);
+  record.subject = std::move(request.subject);
+  record.tags = std::move(request.tags);
+  record.metadata = std::move(request.metadata);
+  record.idempotency_key = std::move(request.idempotency_key);
+  record.created_at = now;
+  record.updated_at = now;
+  record.next_attempt_at = now;
+  record.smtputf8 = request.from.needs_smtputf8 || request.to.needs_smtputf8;
+  message.raw = std::move(*raw);
+  message.queued_event = core::Event{core::EventType::kQueued, now, nlohmann::json::object()};
+  return message;
+}
+
+void Intake::Submit(SendRequest request, storage::ResultCallback<Accepted> done) {
+  TimePoint now = clock_.Now();
+  auto built = Build(request, now);
+  if (!built.ok()) {
+    done(built.status());
+    return;
+  }
+  queue::QueuedMessage queued{built->record.id, now, 0, now};
+  store_.InsertMessage(std::move(*built), now - options_.idempotency_window,
+                       [this, queued = std::move(queued), done = std::move(done)](
+                           Result<storage::InsertOutcome> outcome) mutable {
+                         if (!outcome.ok()) {
+                           done(outcome.status());
+                           return;
+                         }
+                         if (!outcome->duplicate) queue_.Schedule(std::move(queued));
+                         done(Accepted{outcome->message_id, outcome->status, outcome->duplicate});
+                       });
+}
+
+}  // namespace herald::intake
