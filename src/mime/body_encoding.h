@@ -1,21 +1,29 @@
-// Preparing a text body for the wire: line ends made canonical (CRLF) and a 7-bit-clean transfer
-// encoding chosen from what the text holds.
+// Preparing a text body for GMime: UTF-8 checked, line ends made uniform, and a 7-bit-clean transfer
+// encoding chosen from what the text holds — in one pass, since bodies are the bulk of every message.
 //
-// Thread-safety: pure functions. Untrusted input: any bytes (validity of the UTF-8 is checked elsewhere).
+// Line ends: GMime writes the message with LF line ends and ToWire (wire_format.h) turns each LF into
+// CRLF at the end, so bodies go to GMime with LF line ends. Base64 is the exception: it hides its line
+// ends from that last pass, so its text must hold the canonical CRLF before it is encoded (RFC 2046
+// §4.1.1); AppendWithCrlf does that.
+//
+// Thread-safety: pure functions. Untrusted input: any bytes.
 #pragma once
 
 #include <cstddef>
+#include <cstring>
+#include <optional>
 #include <string_view>
 
+#include "mime/text_checks.h"
 #include "mime/wire_format.h"
 
 namespace herald::mime {
 
-// What a body holds, measured while it is made canonical.
+// What a body holds, measured while its line ends are made uniform.
 struct BodyStats {
-  size_t bytes = 0;         // after canonicalisation
+  size_t bytes = 0;         // after NormalizeBody
   size_t eight_bit = 0;     // bytes ≥ 0x80
-  size_t longest_line = 0;  // in bytes, without its CRLF
+  size_t longest_line = 0;  // in bytes, without its line end
 };
 
 enum class TransferEncoding { k7Bit, kQuotedPrintable, kBase64 };
@@ -25,41 +33,71 @@ enum class TransferEncoding { k7Bit, kQuotedPrintable, kBase64 };
 // and base64 beyond that (Cyrillic, CJK, …).
 TransferEncoding ChooseTransferEncoding(const BodyStats& stats);
 
-// Calls append(const char* data, size_t size) with `text` in pieces whose concatenation is `text` with
-// every line end (CRLF, LF, or a lone CR) written as CRLF. MIME text must be canonical before it is
-// encoded (RFC 2046 §4.1.1); a bare CR or LF would otherwise reach the wire or hide inside base64.
+// Calls append(const char* data, size_t size) with pieces whose concatenation is `text` with every line
+// end (CRLF, LF, or a lone CR) written as LF, and measures it. nullopt, after some calls perhaps, when
+// `text` is not valid UTF-8 or holds NUL.
 template <typename Append>
-BodyStats CanonicalizeLineEnds(std::string_view text, Append&& append) {
+std::optional<BodyStats> NormalizeBody(std::string_view text, Append&& append) {
   BodyStats stats;
+  const char* data = text.data();
+  const size_t size = text.size();
   size_t line_start = 0;  // start of the current line within `text`
   size_t run_start = 0;   // first byte not yet passed to `append`
-  const size_t size = text.size();
+  size_t dropped = 0;     // CRs of CRLF pairs left out
   auto end_line = [&](size_t line_end) {
-    size_t length = line_end - line_start;
-    if (length > stats.longest_line) stats.longest_line = length;
+    if (line_end - line_start > stats.longest_line) stats.longest_line = line_end - line_start;
   };
-  for (size_t i = 0; i < size; ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80) {
-      ++stats.eight_bit;
-    } else if (c == '\n' || c == '\r') {
-      end_line(i);
-      bool crlf = c == '\r' && i + 1 < size && text[i + 1] == '\n';
-      if (crlf) {
-        ++i;  // already canonical: keep it in the run
-      } else {
-        append(text.data() + run_start, i - run_start);
-        append("\r\n", 2);
-        run_start = i + 1;
-        stats.bytes += 1;  // one byte became two
+  size_t i = 0;
+  while (i < size) {
+    if (i + 8 <= size) {  // most of a body is ASCII text without line ends: skip it eight bytes at a time
+      uint64_t word = LoadEight(data + i);
+      if (!HasHighByte(word) && !HasZeroByte(word) && !HasByte(word, '\n') && !HasByte(word, '\r')) {
+        i += 8;
+        continue;
       }
-      line_start = i + 1;
+    }
+    unsigned char c = static_cast<unsigned char>(data[i]);
+    if (c >= 0x80) {
+      size_t length = Utf8SequenceLength(text, i);
+      if (length == 0) return std::nullopt;
+      stats.eight_bit += length;
+      i += length;
+    } else if (c == '\n') {
+      end_line(i);
+      line_start = ++i;
+    } else if (c == '\r') {
+      end_line(i);
+      append(data + run_start, i - run_start);
+      append("\n", 1);
+      bool pair = i + 1 < size && data[i + 1] == '\n';
+      dropped += pair ? 1 : 0;
+      i += pair ? 2 : 1;
+      run_start = line_start = i;
+    } else if (c == 0) {
+      return std::nullopt;
+    } else {
+      ++i;
     }
   }
   end_line(size);
-  append(text.data() + run_start, size - run_start);
-  stats.bytes += size;
+  append(data + run_start, size - run_start);
+  stats.bytes = size - dropped;
   return stats;
+}
+
+// Calls append(const char* data, size_t size) with `text` (LF line ends) with every LF written as CRLF.
+template <typename Append>
+void AppendWithCrlf(std::string_view text, Append&& append) {
+  size_t start = 0;
+  while (start < text.size()) {
+    const void* found = std::memchr(text.data() + start, '\n', text.size() - start);
+    if (found == nullptr) break;
+    size_t lf = static_cast<size_t>(static_cast<const char*>(found) - text.data());
+    append(text.data() + start, lf - start);
+    append("\r\n", 2);
+    start = lf + 1;
+  }
+  append(text.data() + start, text.size() - start);
 }
 
 }  // namespace herald::mime

@@ -7,35 +7,69 @@
 namespace herald::mime {
 namespace {
 
-std::string Canonical(std::string_view text, BodyStats* stats = nullptr) {
+std::optional<std::string> Normalized(std::string_view text, BodyStats* stats = nullptr) {
   std::string out;
-  BodyStats measured =
-      CanonicalizeLineEnds(text, [&out](const char* data, size_t size) { out.append(data, size); });
-  EXPECT_EQ(measured.bytes, out.size());
-  if (stats != nullptr) *stats = measured;
+  std::optional<BodyStats> measured =
+      NormalizeBody(text, [&out](const char* data, size_t size) { out.append(data, size); });
+  if (!measured) return std::nullopt;
+  EXPECT_EQ(measured->bytes, out.size());
+  if (stats != nullptr) *stats = *measured;
   return out;
 }
 
-TEST(CanonicalizeLineEndsTest, EveryLineEndBecomesCrlf) {
-  EXPECT_EQ(Canonical(""), "");
-  EXPECT_EQ(Canonical("no line end"), "no line end");
-  EXPECT_EQ(Canonical("a\nb"), "a\r\nb");
-  EXPECT_EQ(Canonical("a\r\nb"), "a\r\nb");
-  EXPECT_EQ(Canonical("a\rb"), "a\r\nb");
-  EXPECT_EQ(Canonical("\n\n"), "\r\n\r\n");
-  EXPECT_EQ(Canonical("\r\r\n\n\r"), "\r\n\r\n\r\n\r\n");
-  EXPECT_EQ(Canonical("a\n\rb"), "a\r\n\r\nb");
-  EXPECT_EQ(Canonical("end\r"), "end\r\n");
+TEST(NormalizeBodyTest, EveryLineEndBecomesLf) {
+  EXPECT_EQ(Normalized(""), "");
+  EXPECT_EQ(Normalized("no line end"), "no line end");
+  EXPECT_EQ(Normalized("a\nb"), "a\nb");
+  EXPECT_EQ(Normalized("a\r\nb"), "a\nb");
+  EXPECT_EQ(Normalized("a\rb"), "a\nb");
+  EXPECT_EQ(Normalized("\n\n"), "\n\n");
+  EXPECT_EQ(Normalized("\r\r\n\n\r"), "\n\n\n\n");
+  EXPECT_EQ(Normalized("a\n\rb"), "a\n\nb");
+  EXPECT_EQ(Normalized("end\r"), "end\n");
+  // Long runs take the eight-bytes-at-a-time path; line ends at every offset within a word.
+  for (size_t offset = 0; offset < 16; ++offset) {
+    std::string text = std::string(offset, 'x') + "\r\n" + std::string(20, 'y') + "\r" + std::string(9, 'z');
+    EXPECT_EQ(Normalized(text),
+              std::string(offset, 'x') + "\n" + std::string(20, 'y') + "\n" + std::string(9, 'z'));
+  }
 }
 
-TEST(CanonicalizeLineEndsTest, MeasuresTheText) {
+TEST(NormalizeBodyTest, MeasuresTheText) {
   BodyStats stats;
-  Canonical("short\nGrüße aus Köln\r\n" + std::string(1200, 'x') + "\nend", &stats);
+  ASSERT_TRUE(Normalized("short\nGrüße aus Köln\r\n" + std::string(1200, 'x') + "\nend", &stats));
   EXPECT_EQ(stats.eight_bit, 6u);
   EXPECT_EQ(stats.longest_line, 1200u);
-  Canonical("abc", &stats);
+  ASSERT_TRUE(Normalized("abc", &stats));
   EXPECT_EQ(stats.longest_line, 3u);
   EXPECT_EQ(stats.eight_bit, 0u);
+  ASSERT_TRUE(Normalized("€ ✓ 𝄞", &stats));
+  EXPECT_EQ(stats.eight_bit, 10u);
+}
+
+TEST(NormalizeBodyTest, RefusesInvalidUtf8AndNul) {
+  std::string padding(13, 'p');  // puts the bad byte on both sides of a word boundary
+  for (std::string bad :
+       {std::string("\xff"), std::string("\xc3\x28"), std::string("\xc0\xaf"), std::string("\xed\xa0\x80"),
+        std::string("\xf4\x90\x80\x80"), std::string("\xe2\x82"), std::string("\0", 1)}) {
+    EXPECT_FALSE(Normalized(bad));
+    EXPECT_FALSE(Normalized(padding + bad + padding));
+    EXPECT_FALSE(Normalized(padding + bad));
+  }
+  EXPECT_TRUE(Normalized(padding + "\xf0\x9f\x98\x80" + padding));  // U+1F600
+  EXPECT_TRUE(Normalized("\xef\xbf\xbd"));                          // U+FFFD
+}
+
+TEST(AppendWithCrlfTest, TurnsEveryLfIntoCrlf) {
+  auto crlf = [](std::string_view text) {
+    std::string out;
+    AppendWithCrlf(text, [&out](const char* data, size_t size) { out.append(data, size); });
+    return out;
+  };
+  EXPECT_EQ(crlf(""), "");
+  EXPECT_EQ(crlf("a"), "a");
+  EXPECT_EQ(crlf("a\nb\n"), "a\r\nb\r\n");
+  EXPECT_EQ(crlf("\n\n"), "\r\n\r\n");
 }
 
 TEST(ChooseTransferEncodingTest, PicksTheCheapestSafeEncoding) {

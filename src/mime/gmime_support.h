@@ -33,6 +33,11 @@ struct FormatOptionsFree {
 };
 using FormatOptionsPtr = std::unique_ptr<GMimeFormatOptions, FormatOptionsFree>;
 
+struct ByteArrayUnref {
+  void operator()(GByteArray* array) const { g_byte_array_unref(array); }
+};
+using ByteArrayPtr = std::unique_ptr<GByteArray, ByteArrayUnref>;
+
 struct DateTimeUnref {
   void operator()(GDateTime* date) const { g_date_time_unref(date); }
 };

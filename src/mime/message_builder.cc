@@ -1,7 +1,9 @@
 #include "mime/message_builder.h"
 
 #include <chrono>
+#include <optional>
 #include <string_view>
+#include <utility>
 
 #include "base/random.h"
 #include "mime/body_encoding.h"
@@ -14,11 +16,14 @@ namespace {
 
 constexpr const char* kCharset = "utf-8";
 constexpr size_t kBoundaryRandomBytes = 16;
+// Far above any configured message size; keeps GLib's 32-bit buffer sizes from overflowing.
+constexpr size_t kMaxBodyBytes = 256u << 20;
 
 Status ValidateMailbox(const core::EmailAddress& address, std::string_view field) {
   Result<core::EmailAddress> parsed = core::ParseAddrSpec(address.AddrSpec());
-  if (!parsed.ok())
+  if (!parsed.ok()) {
     return Status::InvalidArgument(std::string(field) + " address: " + parsed.status().message());
+  }
   Status name = core::ValidateDisplayName(address.display_name);
   if (!name.ok()) return Status::InvalidArgument(std::string(field) + " display " + name.message());
   return Status::Ok();
@@ -52,16 +57,20 @@ Status ValidateContent(const MessageContent& content) {
   HERALD_RETURN_IF_ERROR(ValidateMailbox(content.from, "from"));
   HERALD_RETURN_IF_ERROR(ValidateMailbox(content.to, "to"));
   if (content.reply_to) HERALD_RETURN_IF_ERROR(ValidateMailbox(*content.reply_to, "reply_to"));
-  if (content.subject.size() > kMaxSubjectBytes)
+  if (content.subject.size() > kMaxSubjectBytes) {
     return Status::InvalidArgument("subject is longer than 998 bytes");
+  }
   if (!IsValidUtf8(content.subject)) return Status::InvalidArgument("subject is not valid UTF-8");
   if (HasControlCharacter(content.subject)) {
     return Status::InvalidArgument("subject contains a line break or control character");
   }
-  if (content.html.empty() && content.text.empty())
+  if (content.html.empty() && content.text.empty()) {
     return Status::InvalidArgument("both html and text are empty");
-  if (!IsValidUtf8(content.html)) return Status::InvalidArgument("html is not valid UTF-8 (or contains NUL)");
-  if (!IsValidUtf8(content.text)) return Status::InvalidArgument("text is not valid UTF-8 (or contains NUL)");
+  }
+  if (content.html.size() > kMaxBodyBytes || content.text.size() > kMaxBodyBytes) {
+    return Status::InvalidArgument("html or text is larger than 256 MiB");
+  }
+  // The bodies' UTF-8 is checked while they are prepared (MakeTextPart), in the same pass.
   for (const Header& header : content.headers) HERALD_RETURN_IF_ERROR(ValidateHeader(header));
   return ValidateMessageId(content.message_id);
 }
@@ -87,22 +96,36 @@ GMimeContentEncoding ToGMime(TransferEncoding encoding) {
   return GMIME_CONTENT_ENCODING_BASE64;
 }
 
-// A text/<subtype>; charset=utf-8 part holding `body` made canonical, with the encoding it calls for.
-GObjectPtr<GMimeTextPart> MakeTextPart(const char* subtype, std::string_view body) {
-  // Sized for the common case (few bare LFs); GByteArray grows if CRLF conversion needs more.
-  GByteArray* bytes = g_byte_array_sized_new(static_cast<guint>(body.size() + body.size() / 32 + 2));
-  BodyStats stats = CanonicalizeLineEnds(body, [bytes](const char* data, size_t size) {
-    g_byte_array_append(bytes, reinterpret_cast<const guint8*>(data), static_cast<guint>(size));
-  });
-  GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_byte_array(bytes));  // the stream owns `bytes`
+// A text/<subtype>; charset=utf-8 part holding `body` (line ends made uniform) with the transfer
+// encoding it calls for. InvalidArgument, naming `field`, when `body` is not valid UTF-8 or holds NUL.
+Result<GObjectPtr<GMimeObject>> MakeTextPart(const char* subtype, std::string_view body,
+                                             std::string_view field) {
+  // NormalizeBody never lengthens the text, so this buffer is never reallocated.
+  ByteArrayPtr bytes(g_byte_array_sized_new(static_cast<guint>(body.size() + 1)));
+  auto append_to = [](GByteArray* array) {
+    return [array](const char* data, size_t size) {
+      g_byte_array_append(array, reinterpret_cast<const guint8*>(data), static_cast<guint>(size));
+    };
+  };
+  std::optional<BodyStats> stats = NormalizeBody(body, append_to(bytes.get()));
+  if (!stats) return Status::InvalidArgument(std::string(field) + " is not valid UTF-8 or contains NUL");
+  TransferEncoding encoding = ChooseTransferEncoding(*stats);
+  if (encoding == TransferEncoding::kBase64) {
+    ByteArrayPtr canonical(g_byte_array_sized_new(bytes->len + bytes->len / 16 + 2));
+    AppendWithCrlf(std::string_view(reinterpret_cast<const char*>(bytes->data), bytes->len),
+                   append_to(canonical.get()));
+    bytes = std::move(canonical);
+  }
+  // The stream takes ownership of the bytes.
+  GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_byte_array(bytes.release()));
   GObjectPtr<GMimeDataWrapper> content(
       g_mime_data_wrapper_new_with_stream(stream.get(), GMIME_CONTENT_ENCODING_DEFAULT));
 
   GObjectPtr<GMimeTextPart> part(g_mime_text_part_new_with_subtype(subtype));
   g_mime_text_part_set_charset(part.get(), kCharset);
   g_mime_part_set_content(GMIME_PART(part.get()), content.get());
-  g_mime_part_set_content_encoding(GMIME_PART(part.get()), ToGMime(ChooseTransferEncoding(stats)));
-  return part;
+  g_mime_part_set_content_encoding(GMIME_PART(part.get()), ToGMime(encoding));
+  return GObjectPtr<GMimeObject>(GMIME_OBJECT(part.release()));
 }
 
 // Writes the caller's field without letting GMime treat it as a structured field it knows (its address
@@ -129,16 +152,18 @@ std::string NewBoundary() {
   return "=_" + Base32(std::string_view(reinterpret_cast<const char*>(random), sizeof random));
 }
 
-GObjectPtr<GMimeObject> MakeBody(const MessageContent& content) {
-  if (content.html.empty())
-    return GObjectPtr<GMimeObject>(GMIME_OBJECT(MakeTextPart("plain", content.text).release()));
-  if (content.text.empty())
-    return GObjectPtr<GMimeObject>(GMIME_OBJECT(MakeTextPart("html", content.html).release()));
+Result<GObjectPtr<GMimeObject>> MakeBody(const MessageContent& content) {
+  if (content.html.empty()) return MakeTextPart("plain", content.text, "text");
+  if (content.text.empty()) return MakeTextPart("html", content.html, "html");
+  Result<GObjectPtr<GMimeObject>> text = MakeTextPart("plain", content.text, "text");
+  if (!text.ok()) return text.status();
+  Result<GObjectPtr<GMimeObject>> html = MakeTextPart("html", content.html, "html");
+  if (!html.ok()) return html.status();
   GObjectPtr<GMimeMultipart> alternative(g_mime_multipart_new_with_subtype("alternative"));
   g_mime_multipart_set_boundary(alternative.get(), NewBoundary().c_str());
   // Least preferred first (RFC 2046 §5.1.4): clients show the last part they can render.
-  g_mime_multipart_add(alternative.get(), GMIME_OBJECT(MakeTextPart("plain", content.text).get()));
-  g_mime_multipart_add(alternative.get(), GMIME_OBJECT(MakeTextPart("html", content.html).get()));
+  g_mime_multipart_add(alternative.get(), text->get());
+  g_mime_multipart_add(alternative.get(), html->get());
   return GObjectPtr<GMimeObject>(GMIME_OBJECT(alternative.release()));
 }
 
@@ -151,6 +176,9 @@ Result<std::string> BuildMessage(const MessageContent& content) {
   DateTimePtr date(g_date_time_new_from_unix_utc(seconds));
   if (!date) return Status::InvalidArgument("date is outside the years 1 to 9999");
 
+  Result<GObjectPtr<GMimeObject>> body = MakeBody(content);
+  if (!body.ok()) return body.status();
+
   // Headers appear in the order they are first set; FALSE leaves out GMime's own placeholders.
   GObjectPtr<GMimeMessage> message(g_mime_message_new(FALSE));
   GMimeObject* object = GMIME_OBJECT(message.get());
@@ -162,23 +190,24 @@ Result<std::string> BuildMessage(const MessageContent& content) {
   std::string message_id = "<" + content.message_id + ">";
   g_mime_object_append_header(object, "Message-ID", message_id.c_str(), nullptr);
   g_mime_object_append_header(object, "MIME-Version", "1.0", nullptr);
+  // LF line ends (GMime's default): ToWire makes them CRLF while it checks the result, which is much
+  // cheaper than GMime's own CRLF filter over every encoded byte.
   FormatOptionsPtr options(g_mime_format_options_new());
-  g_mime_format_options_set_newline_format(options.get(), GMIME_NEWLINE_FORMAT_DOS);
+  g_mime_format_options_set_newline_format(options.get(), GMIME_NEWLINE_FORMAT_UNIX);
   for (const Header& header : content.headers) AppendCallerHeader(object, options.get(), header);
-  g_mime_message_set_mime_part(message.get(), MakeBody(content).get());
+  g_mime_message_set_mime_part(message.get(), body->get());
 
   // Encoded bodies grow by up to about 40%; the headers need a little more.
   size_t estimate = (content.html.size() + content.text.size()) * 7 / 5 + 2048;
   GByteArray* bytes = g_byte_array_sized_new(static_cast<guint>(estimate));
-  GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_byte_array(bytes));  // the stream owns `bytes`
+  // The stream takes ownership of `bytes`; they stay valid until it is released, after ToWire.
+  GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_byte_array(bytes));
   if (g_mime_object_write_to_stream(object, options.get(), stream.get()) < 0) {
     return Status::Internal("GMime could not write the message");
   }
-  std::string wire(reinterpret_cast<const char*>(bytes->data), bytes->len);
-  // A violation here is a bug (in Herald or GMime), not bad input: refuse rather than send it.
-  HERALD_RETURN_IF_ERROR(CheckWireFormat(wire, content.from.needs_smtputf8 || content.to.needs_smtputf8 ||
-                                                   (content.reply_to && content.reply_to->needs_smtputf8)));
-  return wire;
+  bool utf8_headers = content.from.needs_smtputf8 || content.to.needs_smtputf8 ||
+                      (content.reply_to && content.reply_to->needs_smtputf8);
+  return ToWire(std::string_view(reinterpret_cast<const char*>(bytes->data), bytes->len), utf8_headers);
 }
 
 }  // namespace herald::mime

@@ -98,8 +98,15 @@ TEST(BuildMessageTest, TextOnlyIsOnePart) {
   ASSERT_EQ(parsed.parts.size(), 1u);
   EXPECT_EQ(parsed.parts[0].content_type, "text/plain");
   EXPECT_TRUE(parsed.parts[0].is_text);
-  // A single part's last line gets the CRLF every line of a message needs.
-  EXPECT_EQ(parsed.parts[0].body, "Danke für Ihre Bestellung.\r\nGrüße\r\n");
+  // Quoted-printable ends an unended last line with a soft line break: the text comes back as it was.
+  EXPECT_EQ(parsed.parts[0].body, "Danke für Ihre Bestellung.\r\nGrüße");
+
+  content.text = "Plain ASCII without a final line end";
+  wire = Build(content);
+  EXPECT_THAT(WireProblems(wire), IsEmpty());
+  EXPECT_EQ(TransferEncodingOf(wire, "text/plain"), "7bit");
+  // 7bit has no soft breaks: the message's last line gets the CRLF every line needs.
+  EXPECT_EQ(Parse(wire).parts.at(0).body, "Plain ASCII without a final line end\r\n");
 }
 
 TEST(BuildMessageTest, NoBodyIsRefused) {

@@ -1,9 +1,11 @@
-// The last check on built bytes before they leave the module: the shape SMTP and DKIM rely on.
+// The last step of building: GMime's LF output made into the bytes that go on the wire, and checked for
+// the shape SMTP and DKIM rely on.
 //
 // Thread-safety: pure function. Untrusted input: any bytes.
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 #include "base/status.h"
@@ -12,9 +14,10 @@ namespace herald::mime {
 
 inline constexpr size_t kMaxLineBytes = 998;  // RFC 5322 §2.1.1, without the CRLF
 
-// OK when every line of `wire` ends in CRLF (no bare CR or LF), holds at most 998 bytes before it, and
-// every byte is 7-bit (NUL excluded) — except that with `utf8_headers` the header section may carry
-// UTF-8 (RFC 6532). Internal otherwise, with the line number.
-Status CheckWireFormat(std::string_view wire, bool utf8_headers);
+// `text` with every LF written as CRLF, after checking that every line holds at most 998 bytes, no CR,
+// no NUL and no byte ≥ 0x80 — except that with `utf8_headers` the header section (up to the first empty
+// line) may carry UTF-8 (RFC 6532) — and that the last line is ended. Internal otherwise, naming the
+// line: every such case is a bug in the builder, not bad input. One pass, one copy.
+Result<std::string> ToWire(std::string_view text, bool utf8_headers);
 
 }  // namespace herald::mime

@@ -7,21 +7,31 @@
 namespace herald::mime {
 namespace {
 
-TEST(CheckWireFormatTest, AcceptsCleanMessages) {
-  EXPECT_TRUE(CheckWireFormat("A: b\r\n\r\nbody\r\n", false).ok());
-  EXPECT_TRUE(CheckWireFormat("A: b\r\n\r\n" + std::string(998, 'x') + "\r\n", false).ok());
-  EXPECT_TRUE(CheckWireFormat("To: j\xc3\xa4ne@x.example\r\n\r\nbody\r\n", true).ok());
+TEST(ToWireTest, TurnsLfIntoCrlf) {
+  Result<std::string> wire = ToWire("A: b\n\nbody\n", false);
+  ASSERT_TRUE(wire.ok()) << wire.status().ToString();
+  EXPECT_EQ(*wire, "A: b\r\n\r\nbody\r\n");
+  EXPECT_EQ(*ToWire("", false), "");
+  EXPECT_TRUE(ToWire("A: b\n\n" + std::string(998, 'x') + "\n", false).ok());
+  EXPECT_EQ(*ToWire("To: j\xc3\xa4ne@x.example\n\nbody\n", true),
+            "To: j\xc3\xa4ne@x.example\r\n\r\nbody\r\n");
 }
 
-TEST(CheckWireFormatTest, RefusesWhatSmtpCannotCarry) {
-  EXPECT_EQ(CheckWireFormat("A: b\n\r\nbody\r\n", false).code(), Code::kInternal);
-  EXPECT_EQ(CheckWireFormat("A: b\r\n\r\nbo\rdy\r\n", false).code(), Code::kInternal);
-  EXPECT_EQ(CheckWireFormat("A: b\r\n\r\nbody", false).code(), Code::kInternal);
-  EXPECT_EQ(CheckWireFormat("A: b\r\n\r\n" + std::string(999, 'x') + "\r\n", false).code(), Code::kInternal);
-  EXPECT_EQ(CheckWireFormat(std::string("A: b\r\n\r\nb\0dy\r\n", 14), false).code(), Code::kInternal);
-  EXPECT_EQ(CheckWireFormat("To: j\xc3\xa4ne@x.example\r\n\r\nbody\r\n", false).code(), Code::kInternal);
+TEST(ToWireTest, RefusesWhatSmtpCannotCarry) {
+  EXPECT_EQ(ToWire("A: b\n\nbo\rdy\n", false).status().code(), Code::kInternal);
+  EXPECT_EQ(ToWire("A: b\r\n\nbody\n", false).status().code(), Code::kInternal);
+  EXPECT_EQ(ToWire("A: b\n\nbody", false).status().code(), Code::kInternal);
+  EXPECT_EQ(ToWire("A: b\n\n" + std::string(999, 'x') + "\n", false).status().code(), Code::kInternal);
+  EXPECT_EQ(ToWire(std::string("A: b\n\nb\0dy\n", 11), false).status().code(), Code::kInternal);
+  EXPECT_EQ(ToWire("To: j\xc3\xa4ne@x.example\n\nbody\n", false).status().code(), Code::kInternal);
   // UTF-8 headers never excuse an 8-bit body.
-  EXPECT_EQ(CheckWireFormat("A: b\r\n\r\nb\xc3\xa4\r\n", true).code(), Code::kInternal);
+  EXPECT_EQ(ToWire("A: b\n\nb\xc3\xa4\n", true).status().code(), Code::kInternal);
+  // Found at any offset, also by the eight-bytes-at-a-time scan.
+  for (size_t offset = 0; offset < 16; ++offset) {
+    std::string line = std::string(offset, 'x') + "\x80" + std::string(10, 'y');
+    EXPECT_EQ(ToWire("A: b\n\n" + line + "\n", false).status().code(), Code::kInternal) << offset;
+  }
+  EXPECT_NE(ToWire("A: b\n\nb\rdy\n", false).status().message().find("line 3"), std::string::npos);
 }
 
 }  // namespace
