@@ -116,6 +116,8 @@ class Store {
   virtual Result<core::ApiKey> FindApiKeyByHash(std::string_view key_hash) = 0;
   virtual Result<std::vector<core::ApiKey>> ListApiKeys(std::string_view account_id) = 0;
   virtual Result<core::Account> GetAccount(std::string_view account_id) = 0;
+  // The account made by `herald init` (the oldest operator account); NotFound before init.
+  virtual Result<core::Account> GetOperatorAccount() = 0;
   virtual Result<core::MessageRecord> GetMessage(std::string_view account_id, std::string_view message_id) = 0;
   // Oldest first.
   virtual Result<std::vector<core::Event>> GetEvents(std::string_view account_id,

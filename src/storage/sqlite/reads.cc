@@ -72,6 +72,16 @@ Result<core::Account> GetAccountSql(Connection& db, std::string_view account_id)
   return ReadAccount(*get, 0);
 }
 
+Result<core::Account> GetOperatorAccountSql(Connection& db) {
+  Result<Statement> get = db.Prepare("SELECT " HERALD_ACCOUNT_COLUMNS
+                                     " FROM accounts WHERE is_operator = 1 ORDER BY created_at, id LIMIT 1");
+  if (!get.ok()) return get.status();
+  Result<bool> row = get->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("no operator account");
+  return ReadAccount(*get, 0);
+}
+
 Result<core::MessageRecord> GetMessageSql(Connection& db, std::string_view account_id,
                                           std::string_view message_id) {
   Result<Statement> get =

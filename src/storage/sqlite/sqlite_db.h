@@ -4,7 +4,7 @@
 // connection. A Statement is a short-lived handle on a cached statement: it binds, steps, reads columns
 // and, when it goes out of scope, resets the statement, which ends the implicit read transaction so
 // the next query sees the latest commit. Because the statement is shared, the same SQL must not be held
-// by two Statements at once.
+// by two Statements at once, and a Statement must not outlive its Connection.
 //
 // Thread-safety: a Connection (and every Statement taken from it) must be used by one thread at a time;
 // connections are opened without SQLite's own mutex. Untrusted input: values are always bound, never

@@ -26,7 +26,10 @@ class SqliteStore final : public Store {
  public:
   SqliteStore(const Clock& clock, std::unique_ptr<sqlite::ReadPool> readers, std::unique_ptr<Connection> db,
               int max_batch)
-      : clock_(clock), readers_(std::move(readers)), writer_(std::move(db), max_batch) {}
+      : clock_(clock),
+        write_db_(std::move(db)),
+        readers_(std::move(readers)),
+        writer_(*write_db_, max_batch) {}
 
   SqliteStoreStats stats() const { return {writer_.writes(), writer_.commits()}; }
 
@@ -81,6 +84,9 @@ class SqliteStore final : public Store {
   Result<core::Account> GetAccount(std::string_view account_id) override {
     return Read([&](Connection& db) { return sqlite::GetAccountSql(db, account_id); });
   }
+  Result<core::Account> GetOperatorAccount() override {
+    return Read([&](Connection& db) { return sqlite::GetOperatorAccountSql(db); });
+  }
   Result<core::MessageRecord> GetMessage(std::string_view account_id, std::string_view message_id) override {
     return Read([&](Connection& db) { return sqlite::GetMessageSql(db, account_id, message_id); });
   }
@@ -119,9 +125,12 @@ class SqliteStore final : public Store {
     }
   }
 
+  // Destroyed in reverse: the writer completes queued writes (whose `done` may still read), then the
+  // readers close, and the write connection closes last so SQLite can checkpoint and drop the WAL.
   const Clock& clock_;
+  std::unique_ptr<Connection> write_db_;
   std::unique_ptr<sqlite::ReadPool> readers_;
-  sqlite::Writer writer_;  // declared last: destroyed first, completing queued writes
+  sqlite::Writer writer_;
 };
 
 // A new file's directory entry must be on disk too, or a crash could lose the whole database.

@@ -109,6 +109,7 @@ TEST_F(SqliteStoreTest, StatsAreOnlyForSqliteStores) {
     Result<core::ApiKey> FindApiKeyByHash(std::string_view) override { return Status::Internal(""); }
     Result<std::vector<core::ApiKey>> ListApiKeys(std::string_view) override { return Status::Internal(""); }
     Result<core::Account> GetAccount(std::string_view) override { return Status::Internal(""); }
+    Result<core::Account> GetOperatorAccount() override { return Status::Internal(""); }
     Result<core::MessageRecord> GetMessage(std::string_view, std::string_view) override {
       return Status::Internal("");
     }
@@ -139,14 +140,20 @@ TEST_F(SqliteStoreTest, CreatesAWalDatabaseAtTheLatestSchema) {
 
   auto db = Connection::Open(path_, Connection::Mode::kReadOnly);
   ASSERT_TRUE(db.ok());
-  auto mode = (*db)->Prepare("PRAGMA journal_mode");
-  ASSERT_TRUE(mode.ok());
-  ASSERT_TRUE(*mode->Step());
-  EXPECT_EQ(mode->Text(0), "wal");
+  {
+    auto mode = (*db)->Prepare("PRAGMA journal_mode");
+    ASSERT_TRUE(mode.ok());
+    ASSERT_TRUE(*mode->Step());
+    EXPECT_EQ(mode->Text(0), "wal");
+  }
   EXPECT_EQ(*SchemaVersion(**db), static_cast<int>(SchemaMigrations().size()));
 
-  // Opening again applies nothing and works.
+  // Closing checkpoints the WAL into the file and removes it; opening again applies nothing.
+  db->reset();
   store.reset();
+  EXPECT_FALSE(std::filesystem::exists(path_ + "-wal"));
+  db = Connection::Open(path_, Connection::Mode::kReadOnly);
+  ASSERT_TRUE(db.ok());
   store = OpenOk();
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(*SchemaVersion(**db), static_cast<int>(SchemaMigrations().size()));

@@ -42,10 +42,8 @@ void FailSucceeded(std::vector<Status>& results, size_t first, size_t last, cons
 
 }  // namespace
 
-Writer::Writer(std::unique_ptr<Connection> db, int max_batch)
-    : db_(std::move(db)),
-      max_batch_(static_cast<size_t>(std::max(1, max_batch))),
-      thread_([this] { Run(); }) {}
+Writer::Writer(Connection& db, int max_batch)
+    : db_(db), max_batch_(static_cast<size_t>(std::max(1, max_batch))), thread_([this] { Run(); }) {}
 
 Writer::~Writer() {
   {
@@ -88,19 +86,19 @@ void Writer::Run() {
 }
 
 Status Writer::Sql(std::string_view statement) {
-  Result<Statement> prepared = db_->Prepare(statement);
+  Result<Statement> prepared = db_.Prepare(statement);
   if (!prepared.ok()) return prepared.status();
   return prepared->Run();
 }
 
 Status Writer::ApplyInSavepoint(WriteOp& op) {
   HERALD_RETURN_IF_ERROR(Sql("SAVEPOINT op"));
-  Status status = ApplyCatching(op, *db_);
+  Status status = ApplyCatching(op, db_);
   if (status.ok()) return Sql("RELEASE op");
   // SQLite may already have rolled back the whole transaction (I/O error, full disk); the caller
   // notices that. Otherwise undo just this operation. If even that fails, the transaction's state is
   // unknown, so abandon it whole.
-  if (db_->InTransaction() && !(Sql("ROLLBACK TO op").ok() && Sql("RELEASE op").ok())) {
+  if (db_.InTransaction() && !(Sql("ROLLBACK TO op").ok() && Sql("RELEASE op").ok())) {
     (void)Sql("ROLLBACK");
   }
   return status;
@@ -116,7 +114,7 @@ void Writer::RunBatch(std::vector<WriteOp>& batch) {
       continue;
     }
     results[i] = ApplyInSavepoint(batch[i]);
-    if (!db_->InTransaction()) {
+    if (!db_.InTransaction()) {
       // The transaction is gone, and with it every write of this group so far.
       Logger("storage")->error("a write transaction was rolled back: {}", results[i].ToString());
       FailSucceeded(results, tx_first, i + 1,
@@ -131,7 +129,7 @@ void Writer::RunBatch(std::vector<WriteOp>& batch) {
       commits_.fetch_add(1, std::memory_order_relaxed);
     } else {
       Logger("storage")->error("commit of {} writes failed: {}", batch.size() - tx_first, commit.ToString());
-      if (db_->InTransaction()) (void)Sql("ROLLBACK");
+      if (db_.InTransaction()) (void)Sql("ROLLBACK");
       FailSucceeded(results, tx_first, batch.size(), Status::IoError("commit failed: " + commit.message()));
     }
   }

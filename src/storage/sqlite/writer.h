@@ -10,7 +10,9 @@
 //
 // Thread-safety: Submit() may be called from any thread, including from a completion. `apply` runs on
 // the writer thread inside the transaction; `complete` runs on the writer thread after the commit and
-// must be quick. The destructor completes everything queued, then joins the thread.
+// must be quick. The destructor completes everything queued, then joins the thread. The connection is
+// the caller's, so it can close it last (after its readers), which lets SQLite checkpoint and remove
+// the WAL file.
 #pragma once
 
 #include <atomic>
@@ -18,7 +20,6 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -35,7 +36,8 @@ struct WriteOp {
 
 class Writer {
  public:
-  Writer(std::unique_ptr<Connection> db, int max_batch);
+  // `db` must outlive the Writer and be used by nothing else while it runs.
+  Writer(Connection& db, int max_batch);
   ~Writer();
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -51,7 +53,7 @@ class Writer {
   Status ApplyInSavepoint(WriteOp& op);
   Status Sql(std::string_view statement);
 
-  std::unique_ptr<Connection> db_;  // used only by the writer thread once it runs
+  Connection& db_;  // used only by the writer thread
   const size_t max_batch_;
 
   std::mutex mutex_;

@@ -30,7 +30,8 @@ class WriterTest : public ::testing::Test {
                            " parent INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);")
                     .ok());
     ASSERT_TRUE(Migrate(**db, SchemaMigrations()).ok());
-    writer_ = std::make_unique<Writer>(std::move(*db), 1024);
+    db_ = std::move(*db);
+    writer_ = std::make_unique<Writer>(*db_, 1024);
   }
 
   void TearDown() override {
@@ -86,6 +87,7 @@ class WriterTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  std::unique_ptr<Connection> db_;
   std::unique_ptr<Writer> writer_;
   std::promise<void> release_;
   bool blocked_ = false;
