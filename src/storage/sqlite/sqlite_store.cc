@@ -60,6 +60,7 @@ class SqliteStore final : public Store {
            return sqlite::InsertMessageSql(db, message, idempotency_since, clock.Now(), *outcome);
          },
          [outcome, done = std::move(done)](Status status) {
+           if (!done) return;  // fire and forget
            if (status.ok()) {
              done(std::move(*outcome));
            } else {

@@ -1,0 +1,148 @@
+// herald serve: builds every part from the configuration, wires them, runs until a signal.
+//
+//   HTTP threads ── api ── intake ──▶ store (durable) ──▶ scheduled queue
+//                                                            │
+//   delivery thread ◀──────────── dispatcher ◀───────────────┘ ── transport (capture | relay)
+//
+// Shutdown (SIGINT/SIGTERM): /readyz turns 503, the HTTP server stops accepting and finishes the
+// requests in flight, the dispatcher lets attempts in flight record their outcome, then the store
+// drains its last commits. Whatever waits in the queue is stored and resumes at the next start.
+#include <utility>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "api/api.h"
+#include "base/log.h"
+#include "config/config.h"
+#include "daemon/commands.h"
+#include "daemon/version.h"
+#include "delivery/capture_transport.h"
+#include "delivery/dispatcher.h"
+#include "delivery/relay_transport.h"
+#include "http/server.h"
+#include "intake/intake.h"
+#include "queue/recovery.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace herald::daemon {
+namespace {
+
+namespace asio = boost::asio;
+
+http::ServerOptions HttpOptions(const config::Config& config) {
+  http::ServerOptions options;
+  options.listen = config.http.listen.ToString();
+  options.body_limit = config.http.body_limit;
+  options.read_timeout = config.http.read_timeout;
+  options.idle_timeout = config.http.idle_timeout;
+  return options;
+}
+
+std::unique_ptr<delivery::Transport> MakeTransport(const config::Config& config, asio::io_context& io) {
+  if (config.delivery.mode == config::DeliveryMode::kCapture) return std::make_unique<delivery::CaptureTransport>();
+  delivery::SmtpClientOptions smtp;
+  smtp.ehlo_name = config.delivery.ehlo_name;
+  smtp.opportunistic_tls = config.delivery.opportunistic_tls;
+  smtp.connect_timeout = config.delivery.connect_timeout;
+  smtp.greeting_timeout = config.delivery.command_timeout;
+  smtp.command_timeout = config.delivery.command_timeout;
+  delivery::SmtpTarget target{config.delivery.relay->host, config.delivery.relay->port};
+  return std::make_unique<delivery::RelayTransport>(io.get_executor(), target, smtp);
+}
+
+}  // namespace
+
+int Serve(const CommonOptions& options) {
+  config::LoadOptions load;
+  load.data_dir = options.data_dir;
+  load.config_file = options.config_file;
+  load.sets = options.sets;
+  auto loaded = config::LoadConfig(load);
+  if (!loaded.ok()) {
+    std::cerr << "herald serve: " << loaded.status().message() << "\n";
+    return 2;
+  }
+  const config::Config& config = *loaded;
+  SetupLogging({config.log.level, config.log.json});
+  auto log = Logger("daemon");
+
+  if (!std::filesystem::exists(config.storage.sqlite_path)) {
+    log->error("no database at {}; run `herald init --data-dir {}` first", config.storage.sqlite_path, config.data_dir);
+    return 1;
+  }
+  SystemClock clock;
+  auto opened = storage::OpenSqliteStore({config.storage.sqlite_path}, clock);
+  if (!opened.ok()) {
+    log->error("cannot open the store: {}", opened.status().ToString());
+    return 1;
+  }
+  std::unique_ptr<storage::Store> store = std::move(*opened);
+
+  queue::ScheduledQueue scheduled;
+  auto recovered = queue::RecoverUnfinished(*store, scheduled);
+  if (!recovered.ok()) {
+    log->error("cannot read the queue: {}", recovered.status().ToString());
+    return 1;
+  }
+
+  // Delivery: one thread, its own io_context.
+  asio::io_context delivery_io(1);
+  auto delivery_work = asio::make_work_guard(delivery_io);
+  std::unique_ptr<delivery::Transport> transport = MakeTransport(config, delivery_io);
+  delivery::DispatcherOptions dispatch;
+  dispatch.concurrency = config.delivery.concurrency;
+  dispatch.retry = {config.delivery.retry_initial, config.delivery.retry_max, config.delivery.max_age};
+  dispatch.site = config.delivery.mode == config::DeliveryMode::kCapture ? "capture" : config.delivery.relay->ToString();
+  delivery::Dispatcher dispatcher(delivery_io, *store, scheduled, *transport, clock, dispatch);
+  asio::post(delivery_io, [&] { dispatcher.Start(); });
+  std::thread delivery_thread([&] { delivery_io.run(); });
+
+  // HTTP: the API on N threads.
+  intake::Intake intake(*store, scheduled, clock, {config.messages.idempotency_window});
+  api::Authenticator authenticator(*store, clock);
+  std::atomic<bool> accepting{true};
+  api::ApiContext context{*store, intake, authenticator, clock, accepting};
+  http::Router router;
+  api::RegisterRoutes(router, context);
+
+  int threads = config.http.threads > 0 ? config.http.threads : static_cast<int>(std::thread::hardware_concurrency());
+  threads = std::max(threads, 1);
+  asio::io_context http_io(threads);
+  http::Server server(http_io, HttpOptions(config),
+                      [&router](http::Request& request) { return router.Dispatch(request); });
+  if (Status s = server.Start(); !s.ok()) {
+    log->error("cannot listen on {}: {}", config.http.listen.ToString(), s.ToString());
+    asio::post(delivery_io, [&] { dispatcher.Stop([&] { delivery_work.reset(); }); });
+    delivery_thread.join();
+    return 1;
+  }
+
+  asio::signal_set signals(http_io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    log->info("signal {}: shutting down", signal);
+    accepting = false;
+    server.Stop();
+    asio::post(delivery_io, [&] { dispatcher.Stop([&] { delivery_work.reset(); }); });
+  });
+
+  log->info("herald {} serving http://{}:{} (delivery: {}, {} messages resumed from the queue)", kVersion,
+            config.http.listen.host, server.port(),
+            config.delivery.mode == config::DeliveryMode::kCapture ? "capture" : "relay to " + dispatch.site,
+            *recovered);
+
+  std::vector<std::thread> http_threads;
+  for (int i = 1; i < threads; ++i) http_threads.emplace_back([&] { http_io.run(); });
+  http_io.run();
+  for (std::thread& t : http_threads) t.join();
+  delivery_thread.join();
+  log->info("stopped");
+  return 0;
+}
+
+}  // namespace herald::daemon
