@@ -169,6 +169,26 @@ TEST_P(StoreConformance, CreatesAndFindsAccountsAndKeys) {
   EXPECT_TRUE(store().ListApiKeys("acc_nobody")->empty());
 }
 
+TEST_P(StoreConformance, FindsTheOldestOperatorAccount) {
+  EXPECT_EQ(store().GetOperatorAccount().status().code(), Code::kNotFound);
+  MakeAccount("Customer");
+  EXPECT_EQ(store().GetOperatorAccount().status().code(), Code::kNotFound);
+
+  auto make_operator = [&](const std::string& name) {
+    clock_.Advance(Duration(1000));
+    core::Account account{NewId("acc", clock_.Now()), name, true, clock_.Now()};
+    core::ApiKey key = NewKey(account.id, core::Scope::kAdmin);
+    EXPECT_TRUE(WaitFor([&](StatusCallback done) { store().CreateAccount(account, key, done); }).ok());
+    return account;
+  };
+  core::Account first = make_operator("Operator");
+  make_operator("Second operator");
+  auto found = store().GetOperatorAccount();
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(found->id, first.id);
+  EXPECT_TRUE(found->is_operator);
+}
+
 TEST_P(StoreConformance, RefusesTakenIdsAndHashesWhole) {
   MadeAccount a = MakeAccount("Shop A");
   // Same account id again.
