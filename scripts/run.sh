@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh
+BUILD_TARGETS=herald scripts/build.sh
 
 data_dir=${HERALD_DATA_DIR:-data}
 listen=${HERALD_LISTEN:-127.0.0.1:8025}

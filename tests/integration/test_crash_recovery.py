@@ -1,0 +1,170 @@
+#!/usr/bin/python3
+"""No acknowledged message is lost (DESIGN §5): clients keep sending while the daemon is killed (SIGKILL) or
+stopped (SIGTERM) in the middle of its work; after a restart on the same data directory every message that got
+a 202 is delivered to the smtp-sink. Duplicates: after SIGKILL at most delivery.concurrency (the attempts in
+flight at the kill); after SIGTERM none."""
+import threading
+import time
+import uuid
+
+import harness
+
+CONCURRENCY = 8
+SENDER_THREADS = 8
+
+
+class Sender:
+    """Threads that keep sending until stopped, each request's outcome recorded by its token."""
+
+    def __init__(self, herald, threads=SENDER_THREADS):
+        self.herald = herald
+        self.run = uuid.uuid4().hex[:8]
+        self.lock = threading.Lock()
+        self.acked = {}          # token -> message id (answered 202)
+        self.unknown = set()     # tokens whose request failed after it may have been sent
+        self.refused = 0         # connection refused: nothing was sent
+        self.other = []          # (token, status, body): answered, but not 202
+        self.counter = 0
+        self.stopping = threading.Event()
+        self.threads = [threading.Thread(target=self._work, daemon=True) for _ in range(threads)]
+
+    def start(self):
+        for t in self.threads:
+            t.start()
+        return self
+
+    def stop(self):
+        self.stopping.set()
+        for t in self.threads:
+            t.join(timeout=120)
+
+    def acked_count(self):
+        with self.lock:
+            return len(self.acked)
+
+    def _next_token(self):
+        with self.lock:
+            self.counter += 1
+            return self.counter, f"crash-{self.run}-{self.counter}"
+
+    def _work(self):
+        client = None
+        while not self.stopping.is_set():
+            if client is None:
+                client = harness.ApiClient(self.herald.port, self.herald.api_key, timeout=30)
+            n, token = self._next_token()
+            try:
+                status, body, _ = client.send(harness.message(n, token))
+            except ConnectionRefusedError:
+                with self.lock:
+                    self.refused += 1
+                client.close()
+                client = None
+                time.sleep(0.05)
+                continue
+            except Exception:  # noqa: BLE001  reset, timeout, … : the daemon may have stored it
+                with self.lock:
+                    self.unknown.add(token)
+                client.close()
+                client = None
+                time.sleep(0.05)
+                continue
+            with self.lock:
+                if status == 202:
+                    self.acked[token] = body["id"]
+                else:
+                    self.other.append((token, status, body))
+        if client is not None:
+            client.close()
+
+
+class CrashRecoveryTest(harness.ProcessTestCase):
+    def start_pair(self, name):
+        sink = self.own(harness.SmtpSink(name=f"{name}-sink")).start()
+        herald = self.own(harness.Herald({"delivery.mode": "relay", "delivery.relay": sink.relay,
+                                          "delivery.concurrency": CONCURRENCY,
+                                          "delivery.retry_initial": "1s", "delivery.retry_max": "2s"},
+                                         name=name)).start()
+        return sink, herald
+
+    def wait_queue_drained(self, herald, timeout=180):
+        """Until no message of the account is queued or deferred (including ones whose 202 was lost)."""
+        client = herald.client()
+
+        def drained():
+            return all(not client.list_all(query=f"status={s}") for s in ("queued", "deferred"))
+        harness.wait_until(drained, timeout, 0.5, "the queue to drain")
+
+    def check_sink(self, sink, sender):
+        """Answers (missing acked tokens, {token: copies beyond the first}, tokens nobody sent)."""
+        received = sink.header_counts("X-Test-Token")
+        missing = set(sender.acked) - set(received)
+        duplicates = {token: n - 1 for token, n in received.items() if n > 1}
+        strangers = set(received) - set(sender.acked) - sender.unknown
+        return missing, duplicates, strangers
+
+    def test_sigkill_while_sending_loses_nothing_acknowledged(self):
+        sink, herald = self.start_pair("kill9")
+        sender = Sender(herald).start()
+        try:
+            harness.wait_until(lambda: sender.acked_count() >= 500, 180, 0.01, "500 acknowledged messages")
+            at_kill_sink = sink.count()
+            herald.kill9()  # sends are in flight: the senders are still running
+        finally:
+            sender.stop()
+        acked_at_kill = len(sender.acked)
+        print(f"\nkill -9 after {acked_at_kill} acknowledged messages ({at_kill_sink} already at the sink); "
+              f"{len(sender.unknown)} requests in flight at the kill, {sender.refused} refused afterwards, "
+              f"other answers: {sender.other[:5]}")
+        self.assertEqual(sender.other, [], "answers other than 202 before the kill")
+
+        herald.restart()
+        self.assertRegex(herald.log_text(), r"\d+ messages resumed from the queue")
+        client = herald.client()
+        harness.wait_for_statuses(client, list(sender.acked.values()), ("delivered",), timeout=240)
+        self.wait_queue_drained(herald)
+
+        missing, duplicates, strangers = self.check_sink(sink, sender)
+        extra_copies = sum(duplicates.values())
+        print(f"after restart: all {acked_at_kill} acknowledged messages delivered; "
+              f"{extra_copies} duplicate deliveries at the sink (bound: delivery.concurrency = {CONCURRENCY}); "
+              f"{len([t for t in sender.unknown if t in sink.header_counts('X-Test-Token')])} of the "
+              f"{len(sender.unknown)} unanswered sends were stored and delivered too")
+        self.assertEqual(missing, set(), f"{len(missing)} acknowledged messages never reached the sink")
+        self.assertEqual(strangers, set(), "the sink received messages nobody sent")
+        self.assertLessEqual(extra_copies, CONCURRENCY,
+                             f"more duplicates than attempts that can be in flight: {sorted(duplicates.items())[:10]}")
+
+    def test_sigterm_while_delivering_loses_nothing_and_duplicates_nothing(self):
+        sink, herald = self.start_pair("sigterm")
+        sender = Sender(herald).start()
+        try:
+            harness.wait_until(lambda: sender.acked_count() >= 300 and sink.count() > 0, 180, 0.01,
+                               "300 acknowledged messages and deliveries under way")
+            at_stop_sink = sink.count()
+            code = herald.terminate(timeout=90)  # the senders keep sending while it shuts down
+        finally:
+            sender.stop()
+        print(f"\nSIGTERM after {len(sender.acked)} acknowledged messages ({at_stop_sink} at the sink); exit status "
+              f"{code}; {len(sender.unknown)} requests cut off, {sender.refused} refused, "
+              f"{len(sender.other)} answered otherwise, e.g. {sender.other[:3]}")
+        self.assertEqual(code, 0, herald.log_tail())
+        self.assertIn("stopped", herald.log_tail(5))
+        self.assertTrue(all(status == 503 for _, status, _ in sender.other),
+                        f"answers during shutdown other than 202/503: {sender.other[:5]}")
+
+        herald.restart()
+        client = herald.client()
+        harness.wait_for_statuses(client, list(sender.acked.values()), ("delivered",), timeout=240)
+        self.wait_queue_drained(herald)
+
+        missing, duplicates, strangers = self.check_sink(sink, sender)
+        print(f"after restart: all {len(sender.acked)} acknowledged messages delivered, "
+              f"{sum(duplicates.values())} duplicates")
+        self.assertEqual(missing, set(), f"{len(missing)} acknowledged messages never reached the sink")
+        self.assertEqual(duplicates, {}, "a graceful stop must not deliver anything twice")
+        self.assertEqual(strangers, set(), "the sink received messages nobody sent")
+
+
+if __name__ == "__main__":
+    harness.main()
