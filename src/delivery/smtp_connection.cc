@@ -14,12 +14,6 @@
 
 #include "base/log.h"
 
-// GCC 12 wrongly reports Asio's coroutine frames (allocated and freed by awaitable_frame_base's
-// own operator new/delete) as mismatched once it inlines them; the warning is known noise there.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 namespace herald::delivery {
 namespace {
 

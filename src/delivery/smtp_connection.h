@@ -28,6 +28,7 @@
 // attempt) fail the handshake.
 //
 // Thread-safety: none. One SmtpConnection is used by one coroutine at a time, on one executor.
+// Like any Asio I/O object, it must be destroyed before the execution context of its executor.
 #pragma once
 
 // clang-format off

@@ -1,10 +1,6 @@
 // SmtpConnection against real SMTP servers started here on loopback: Postfix's smtp-sink, and
 // tests/peers/scripted_smtp.py (aiosmtpd) for scripted replies, STARTTLS and time-outs.
-#include "delivery/smtp_connection.h"
-
-// clang-format off
-#include <utility>
-// clang-format on
+#include "delivery/smtp_connection.h"  // first: it includes <utility> before Asio
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -183,7 +179,8 @@ struct Delivery {
 };
 
 struct SessionReport {
-  OpenResult open;
+  OpenResult open;  // its connection is gone once the session ended
+  bool opened = false;
   std::vector<AttemptResult> attempts;
   bool tls = false;
   bool pipelining = false;
@@ -199,6 +196,7 @@ asio::awaitable<SessionReport> OpenSendQuit(asio::any_io_executor executor, Smtp
   SessionReport report;
   report.open = co_await SmtpConnection::Open(executor, target, options, tls);
   if (!report.open.ok()) co_return report;
+  report.opened = true;
   SmtpConnection& connection = *report.open.connection;
   report.tls = connection.tls_active();
   report.pipelining = connection.extensions().pipelining;
@@ -213,6 +211,7 @@ asio::awaitable<SessionReport> OpenSendQuit(asio::any_io_executor executor, Smtp
   }
   report.usable_after = connection.usable();
   co_await connection.Quit();
+  report.open.connection.reset();  // before its io_context goes
   co_return report;
 }
 
@@ -330,7 +329,7 @@ TEST_F(SmtpConnectionTest, SmtpSinkTakesThreeMessagesOnOneConnection) {
   deliveries[2].message = big;
 
   SessionReport report = Session(port, deliveries);
-  ASSERT_TRUE(report.open.ok()) << report.open.failure.reply.text;
+  ASSERT_TRUE(report.opened) << report.open.failure.reply.text;
   EXPECT_TRUE(report.pipelining);
   ASSERT_EQ(report.attempts.size(), 3u);
   for (const AttemptResult& attempt : report.attempts) {
@@ -363,7 +362,7 @@ TEST_F(SmtpConnectionTest, SmtpSinkWithoutPipelining) {
   const uint16_t port = StartSmtpSink({"-p"});
   REQUIRE_PEER(port);
   SessionReport report = Session(port, {TestDelivery(1), TestDelivery(2)});
-  ASSERT_TRUE(report.open.ok()) << report.open.failure.reply.text;
+  ASSERT_TRUE(report.opened) << report.open.failure.reply.text;
   EXPECT_FALSE(report.pipelining);
   ASSERT_EQ(report.attempts.size(), 2u);
   EXPECT_EQ(report.attempts[0].outcome, Outcome::kDelivered);
@@ -376,7 +375,7 @@ TEST_F(SmtpConnectionTest, SmtpSinkWithoutEsmtpGetsHelo) {
   const uint16_t port = StartSmtpSink({"-e"});
   REQUIRE_PEER(port);
   SessionReport report = Session(port, {TestDelivery(1)});
-  ASSERT_TRUE(report.open.ok()) << report.open.failure.reply.text;
+  ASSERT_TRUE(report.opened) << report.open.failure.reply.text;
   EXPECT_FALSE(report.esmtp);
   ASSERT_EQ(report.attempts.size(), 1u);
   EXPECT_EQ(report.attempts[0].outcome, Outcome::kDelivered);
@@ -390,7 +389,7 @@ TEST_F(SmtpConnectionTest, RcptRefusedIsPermanentWithTheReplyRecordedThenRsetAnd
   const uint16_t port = StartScripted({"--reply", "RCPT:1=550 5.1.1 <nobody@dest.test>: No such user here"});
   ASSERT_NE(port, 0);
   SessionReport report = Session(port, {TestDelivery(1, "nobody@dest.test"), TestDelivery(2)});
-  ASSERT_TRUE(report.open.ok()) << report.open.failure.reply.text;
+  ASSERT_TRUE(report.opened) << report.open.failure.reply.text;
   ASSERT_EQ(report.attempts.size(), 2u);
   const AttemptResult& refused = report.attempts[0];
   EXPECT_EQ(refused.outcome, Outcome::kPermanentFailure);
@@ -410,7 +409,7 @@ TEST_F(SmtpConnectionTest, DeferralAfterTheFinalDotIsTemporary) {
   const uint16_t port = StartScripted({"--reply", "DOT=451 4.3.0 Try again later"});
   ASSERT_NE(port, 0);
   SessionReport report = Session(port, {TestDelivery(1)});
-  ASSERT_TRUE(report.open.ok());
+  ASSERT_TRUE(report.opened);
   ASSERT_EQ(report.attempts.size(), 1u);
   EXPECT_EQ(report.attempts[0].outcome, Outcome::kTemporaryFailure);
   EXPECT_EQ(report.attempts[0].reply.code, 451);
@@ -421,7 +420,7 @@ TEST_F(SmtpConnectionTest, DeferralAfterTheFinalDotIsTemporary) {
 
 TEST_F(SmtpConnectionTest, ConnectionRefusedIsTemporaryWithoutAReply) {
   SessionReport report = Session(FreePort(), {TestDelivery(1)});
-  ASSERT_FALSE(report.open.ok());
+  ASSERT_FALSE(report.opened);
   EXPECT_EQ(report.open.failure.outcome, Outcome::kTemporaryFailure);
   EXPECT_EQ(report.open.failure.reply.code, 0);
   EXPECT_EQ(report.open.failure.reply.enhanced_code, "4.4.1");
@@ -435,7 +434,7 @@ TEST_F(SmtpConnectionTest, UnresolvableHostIsTemporary) {
   SessionReport report =
       RunCoroutine(io, OpenSendQuit(io.get_executor(), SmtpTarget{"no-such-host.invalid", 25}, TestOptions(),
                                     nullptr, {}, 0ms));
-  ASSERT_FALSE(report.open.ok());
+  ASSERT_FALSE(report.opened);
   EXPECT_EQ(report.open.failure.outcome, Outcome::kTemporaryFailure);
   EXPECT_EQ(report.open.failure.reply.code, 0);
   EXPECT_EQ(report.open.failure.reply.host, "no-such-host.invalid");
@@ -446,7 +445,7 @@ TEST_F(SmtpConnectionTest, GreetingRefusals) {
     const uint16_t port = StartScripted({"--reply", "CONNECT=554 5.7.1 No SMTP service here"});
     ASSERT_NE(port, 0);
     SessionReport report = Session(port, {});
-    ASSERT_FALSE(report.open.ok());
+    ASSERT_FALSE(report.opened);
     EXPECT_EQ(report.open.failure.outcome, Outcome::kPermanentFailure);
     EXPECT_EQ(report.open.failure.reply.code, 554);
     EXPECT_EQ(report.open.failure.reply.text, "No SMTP service here");
@@ -457,7 +456,7 @@ TEST_F(SmtpConnectionTest, GreetingRefusals) {
     const uint16_t port = StartScripted({"--reply", "CONNECT=421 4.3.2 Too busy"});
     ASSERT_NE(port, 0);
     SessionReport report = Session(port, {});
-    ASSERT_FALSE(report.open.ok());
+    ASSERT_FALSE(report.opened);
     EXPECT_EQ(report.open.failure.outcome, Outcome::kTemporaryFailure);
     EXPECT_EQ(report.open.failure.reply.code, 421);
   }
@@ -471,7 +470,7 @@ TEST_F(SmtpConnectionTest, GreetingTimeout) {
   const auto start = std::chrono::steady_clock::now();
   SessionReport report = Session(port, {}, options);
   EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
-  ASSERT_FALSE(report.open.ok());
+  ASSERT_FALSE(report.opened);
   EXPECT_EQ(report.open.failure.outcome, Outcome::kTemporaryFailure);
   EXPECT_EQ(report.open.failure.reply.text, "lost connection while waiting for the greeting: timed out");
 }
@@ -481,7 +480,7 @@ TEST_F(SmtpConnectionTest, StartTlsWithASelfSignedCertificate) {
   ASSERT_NE(port, 0);
   asio::ssl::context tls(asio::ssl::context::tls_client);
   SessionReport report = Session(port, {TestDelivery(1), TestDelivery(2)}, TestOptions(), &tls);
-  ASSERT_TRUE(report.open.ok()) << report.open.failure.reply.text;
+  ASSERT_TRUE(report.opened) << report.open.failure.reply.text;
   EXPECT_TRUE(report.tls);
   EXPECT_TRUE(report.pipelining) << "learnt from the EHLO over TLS";
   ASSERT_EQ(report.attempts.size(), 2u);
@@ -502,7 +501,7 @@ TEST_F(SmtpConnectionTest, RequiredTlsNotOfferedSendsNothing) {
   SmtpClientOptions options = TestOptions();
   options.require_tls = true;
   SessionReport report = Session(port, {TestDelivery(1)}, options, &tls);
-  ASSERT_FALSE(report.open.ok());
+  ASSERT_FALSE(report.opened);
   EXPECT_EQ(report.open.failure.outcome, Outcome::kTemporaryFailure);
   EXPECT_EQ(report.open.failure.reply.enhanced_code, "4.7.4");
   peer_->Stop();
@@ -518,14 +517,14 @@ TEST_F(SmtpConnectionTest, UnverifiableCertificateFailsWhenTlsIsRequiredAndFalls
   options.verify_certificate = true;
   options.require_tls = true;
   SessionReport required = Session(port, {TestDelivery(1)}, options, &tls);
-  ASSERT_FALSE(required.open.ok());
+  ASSERT_FALSE(required.opened);
   EXPECT_EQ(required.open.failure.outcome, Outcome::kTemporaryFailure);
   EXPECT_TRUE(required.open.failure.reply.text.starts_with("TLS handshake failed: "))
       << required.open.failure.reply.text;
 
   options.require_tls = false;
   SessionReport opportunistic = Session(port, {TestDelivery(2)}, options, &tls);
-  ASSERT_TRUE(opportunistic.open.ok()) << opportunistic.open.failure.reply.text;
+  ASSERT_TRUE(opportunistic.opened) << opportunistic.open.failure.reply.text;
   EXPECT_FALSE(opportunistic.tls);
   ASSERT_EQ(opportunistic.attempts.size(), 1u);
   EXPECT_EQ(opportunistic.attempts[0].outcome, Outcome::kDelivered);
@@ -538,7 +537,7 @@ TEST_F(SmtpConnectionTest, ConnectionLostAfterTheFinalDotIsTemporaryAndMayDuplic
   const uint16_t port = StartScripted({"--reply", "DOT=DISCONNECT"});
   ASSERT_NE(port, 0);
   SessionReport report = Session(port, {TestDelivery(1)});
-  ASSERT_TRUE(report.open.ok());
+  ASSERT_TRUE(report.opened);
   ASSERT_EQ(report.attempts.size(), 1u);
   EXPECT_EQ(report.attempts[0].outcome, Outcome::kTemporaryFailure);
   EXPECT_EQ(report.attempts[0].reply.code, 0);
@@ -552,7 +551,7 @@ TEST_F(SmtpConnectionTest, IdleConnectionClosedByTheServerIsSafeToRetry) {
   const uint16_t port = StartScripted({"--idle-timeout", "0.2"});
   ASSERT_NE(port, 0);
   SessionReport report = Session(port, {TestDelivery(1)}, TestOptions(), nullptr, 700ms);
-  ASSERT_TRUE(report.open.ok());
+  ASSERT_TRUE(report.opened);
   ASSERT_EQ(report.attempts.size(), 1u);
   EXPECT_EQ(report.attempts[0].outcome, Outcome::kTemporaryFailure);
   EXPECT_TRUE(report.attempts[0].lost_before_reply) << report.attempts[0].reply.text;
@@ -563,7 +562,7 @@ TEST_F(SmtpConnectionTest, OversizedReplyLineIsAProtocolError) {
   const uint16_t port = StartScripted({"--reply", "MAIL=250 " + std::string(3000, 'x')});
   ASSERT_NE(port, 0);
   SessionReport report = Session(port, {TestDelivery(1)});
-  ASSERT_TRUE(report.open.ok());
+  ASSERT_TRUE(report.opened);
   ASSERT_EQ(report.attempts.size(), 1u);
   EXPECT_EQ(report.attempts[0].outcome, Outcome::kTemporaryFailure);
   EXPECT_NE(report.attempts[0].reply.text.find("malformed reply: reply line longer than 2048 bytes"),
@@ -576,7 +575,7 @@ TEST_F(SmtpConnectionTest, ServiceClosingAtMailMakesTheConnectionUnusable) {
   const uint16_t port = StartScripted({"--reply", "MAIL=421 4.7.0 Too many errors"});
   ASSERT_NE(port, 0);
   SessionReport report = Session(port, {TestDelivery(1), TestDelivery(2)});
-  ASSERT_TRUE(report.open.ok());
+  ASSERT_TRUE(report.opened);
   ASSERT_EQ(report.attempts.size(), 1u);
   EXPECT_EQ(report.attempts[0].outcome, Outcome::kTemporaryFailure);
   EXPECT_EQ(report.attempts[0].reply.code, 421);
@@ -590,7 +589,7 @@ TEST_F(SmtpConnectionTest, SizeAndSmtpUtf8AreDecidedBeforeSending) {
   big.message += std::string(300, 'x') + "\r\n";
   Delivery international = TestDelivery(2, "j\xc3\xb8rn@dest.test");
   SessionReport report = Session(port, {big, international, TestDelivery(3)});
-  ASSERT_TRUE(report.open.ok());
+  ASSERT_TRUE(report.opened);
   ASSERT_EQ(report.attempts.size(), 3u);
   EXPECT_EQ(report.attempts[0].outcome, Outcome::kPermanentFailure);
   EXPECT_EQ(report.attempts[0].reply.enhanced_code, "5.3.4");
