@@ -27,7 +27,15 @@ std::string Printable(std::string_view text, size_t max_bytes) {
   for (size_t i = 0; i < text.size();) {
     size_t length = Utf8SequenceLength(text, i);
     if (out.size() + (length ? length : 1) > max_bytes) {
-      out += "\xe2\x80\xa6";  // …
+      // Make room for the mark within the limit, removing whole characters only.
+      constexpr std::string_view kEllipsis = "\xe2\x80\xa6";  // …
+      if (max_bytes < kEllipsis.size()) return out;
+      while (!out.empty() && out.size() + kEllipsis.size() > max_bytes) {
+        size_t last = out.size() - 1;  // the start of the last character
+        while (last > 0 && (static_cast<unsigned char>(out[last]) & 0xc0) == 0x80) --last;
+        out.resize(last);
+      }
+      out += kEllipsis;
       break;
     }
     unsigned char c = static_cast<unsigned char>(text[i]);

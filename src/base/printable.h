@@ -8,8 +8,8 @@
 
 namespace herald {
 
-// Replaces control characters and invalid UTF-8 with '?', and cuts the result to `max_bytes`
-// (at a character boundary, marking the cut with "…").
+// Replaces control characters and invalid UTF-8 with '?', and cuts the result to at most
+// `max_bytes` (at a character boundary, the cut marked with "…" within the limit).
 std::string Printable(std::string_view text, size_t max_bytes = 256);
 
 }  // namespace herald

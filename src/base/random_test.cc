@@ -40,7 +40,10 @@ TEST(Printable, CleansControlsAndBadUtf8AndCuts) {
   EXPECT_EQ(Printable("ok\r\nnext\x01"), "ok??next?");
   EXPECT_EQ(Printable("caf\xc3\xa9"), "caf\xc3\xa9");
   EXPECT_EQ(Printable("\xff\xfe"), "??");
-  EXPECT_EQ(Printable("abcdef", 3), "abc\xe2\x80\xa6");
+  EXPECT_EQ(Printable("abcdef", 5), "ab\xe2\x80\xa6");
+  EXPECT_EQ(Printable("caf\xc3\xa9s!", 6), "caf\xe2\x80\xa6");
+  EXPECT_EQ(Printable("ab\xc3\xa9\xc3\xa9", 5), "ab\xe2\x80\xa6");  // never half a character
+  EXPECT_EQ(Printable("abcdef", 6), "abcdef");
 }
 
 }  // namespace
