@@ -135,6 +135,17 @@ class BadInputTest(harness.ProcessTestCase):
         status, body, _ = client.get("/v1/sandbox/messages?limit=1000")
         self.assertEqual((status, body["messages"]), (200, []), "the sandbox holds messages")
 
+    def test_0_health_and_unknown_routes(self):
+        anonymous = self.herald.client(api_key="")
+        self.addCleanup(anonymous.close)
+        self.assertEqual(anonymous.get("/healthz")[:2], (200, {"status": "ok"}))
+        status, body, _ = anonymous.get("/readyz")
+        self.assertEqual(status, 200, body)
+        self.assertError(self.victim.get("/v1/no-such-thing"), 404, "not_found")
+        status, body, headers = self.victim.request("PUT", "/v1/messages", body=VALID)
+        self.assertError((status, body, headers), 405, "method_not_allowed")
+        self.assertIn("POST", headers.get("allow", ""), headers)
+
     def test_1_invalid_messages_are_rejected_with_typed_errors(self):
         for what, body, status, code, field in SEND_CASES:
             with self.subTest(what):

@@ -90,6 +90,7 @@ class CrashRecoveryTest(harness.ProcessTestCase):
     def wait_queue_drained(self, herald, timeout=180):
         """Until no message of the account is queued or deferred (including ones whose 202 was lost)."""
         client = herald.client()
+        self.addCleanup(client.close)
 
         def drained():
             return all(not client.list_all(query=f"status={s}") for s in ("queued", "deferred"))
@@ -121,6 +122,7 @@ class CrashRecoveryTest(harness.ProcessTestCase):
         herald.restart()
         self.assertRegex(herald.log_text(), r"\d+ messages resumed from the queue")
         client = herald.client()
+        self.addCleanup(client.close)
         harness.wait_for_statuses(client, list(sender.acked.values()), ("delivered",), timeout=240)
         self.wait_queue_drained(herald)
 
@@ -155,6 +157,7 @@ class CrashRecoveryTest(harness.ProcessTestCase):
 
         herald.restart()
         client = herald.client()
+        self.addCleanup(client.close)
         harness.wait_for_statuses(client, list(sender.acked.values()), ("delivered",), timeout=240)
         self.wait_queue_drained(herald)
 

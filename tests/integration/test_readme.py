@@ -48,7 +48,8 @@ class RunSh:
                                      cwd=harness.SOURCE_DIR, env=env, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
         harness._LIVE.add(self.proc)
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self):
         with open(self.log_path, "ab") as log:
@@ -94,6 +95,8 @@ class RunSh:
             except ProcessLookupError:
                 pass
         harness._LIVE.discard(self.proc)
+        self.reader.join(timeout=10)
+        self.proc.stdout.close()
         harness.remove_temp_dir(self.tmp)
 
     def log_tail(self, lines=60):

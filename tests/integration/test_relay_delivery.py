@@ -32,6 +32,7 @@ class RelayDeliveryTest(harness.ProcessTestCase):
         self.assertEqual(len(set(ids)), TOTAL, "message ids are not unique")
 
         client = herald.client()
+        self.addCleanup(client.close)
         delivered = harness.wait_for_statuses(client, ids, ("delivered",), timeout=240)
         delivered_after = time.monotonic() - started
 
