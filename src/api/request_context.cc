@@ -36,6 +36,10 @@ std::variant<PageRequest, ApiError> ReadPage(const http::QueryParams& query) {
   return page;
 }
 
+nlohmann::json CursorJson(const std::string& next_cursor) {
+  return next_cursor.empty() ? nlohmann::json(nullptr) : nlohmann::json(next_cursor);
+}
+
 std::optional<ApiError> CheckObjectFields(const nlohmann::json& body, std::initializer_list<std::string_view> known) {
   for (const auto& [key, value] : body.items()) {
     bool ok = false;

@@ -22,6 +22,9 @@ struct PageRequest {
   std::string cursor;
 };
 
+// A page's "next_cursor": the cursor, or null on the last page.
+nlohmann::json CursorJson(const std::string& next_cursor);
+
 // Reads limit (1..1000, default 50) and cursor from the query, with the other parameters.
 std::variant<PageRequest, ApiError> ReadPage(const http::QueryParams& query);
 std::variant<http::QueryParams, ApiError> ReadQuery(const http::Request& request);

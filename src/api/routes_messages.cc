@@ -70,9 +70,7 @@ asio::awaitable<http::Response> SearchMessages(ApiContext& context, http::Reques
   if (!found.ok()) co_return ErrorFor(FromStatus(found.status()), request);
   nlohmann::json list = nlohmann::json::array();
   for (const core::MessageRecord& m : found->messages) list.push_back(MessageJson(m));
-  nlohmann::json body = {{"messages", std::move(list)},
-                         {"next_cursor", found->next_cursor.empty() ? nlohmann::json(nullptr)
-                                                                    : nlohmann::json(found->next_cursor)}};
+  nlohmann::json body = {{"messages", std::move(list)}, {"next_cursor", CursorJson(found->next_cursor)}};
   co_return http::JsonResponse(status::ok, body, request);
 }
 

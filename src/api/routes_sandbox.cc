@@ -31,8 +31,7 @@ asio::awaitable<http::Response> ListSandbox(ApiContext& context, http::Request& 
                     {"subject", entry.record.subject},
                     {"captured_at", FormatRfc3339(entry.captured_at)}});
   }
-  json body = {{"messages", std::move(list)},
-               {"next_cursor", found->next_cursor.empty() ? json(nullptr) : json(found->next_cursor)}};
+  json body = {{"messages", std::move(list)}, {"next_cursor", CursorJson(found->next_cursor)}};
   co_return http::JsonResponse(status::ok, body, request);
 }
 
