@@ -70,6 +70,12 @@ Server::~Server() { Stop(); }
 
 Status Server::Start() {
   if (started_) return Status::FailedPrecondition("http server already started");
+  if (state_->stopping.load()) return Status::FailedPrecondition("http server already stopped");
+  const ServerOptions& options = state_->options;
+  if (options.header_limit == 0 || options.max_connections == 0 || options.read_timeout.count() <= 0 ||
+      options.idle_timeout.count() <= 0 || options.write_timeout.count() <= 0) {
+    return Status::InvalidArgument("http server: limits and timeouts must be positive");
+  }
   Result<asio::ip::tcp::endpoint> endpoint = ResolveListenAddress(state_->options.listen);
   if (!endpoint.ok()) return endpoint.status();
 

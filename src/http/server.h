@@ -58,8 +58,8 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Binds and listens, then accepts on the io_context. InvalidArgument for a malformed or
-  // unresolvable address, Unavailable when it cannot be bound (taken, not local, not permitted),
-  // FailedPrecondition when called twice.
+  // unresolvable address or a zero limit or timeout, Unavailable when it cannot be bound (taken,
+  // not local, not permitted), FailedPrecondition when called twice or after Stop.
   Status Start();
 
   // The bound port (the one the system picked for port 0); 0 before Start.

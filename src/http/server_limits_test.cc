@@ -216,6 +216,15 @@ TEST_F(ServerLimitsTest, StartReportsBadAndTakenAddresses) {
   status = second.Start();
   EXPECT_EQ(status.code(), Code::kUnavailable) << status.ToString();
   EXPECT_EQ(server_->Start().code(), Code::kFailedPrecondition);
+
+  ServerOptions zero = TestOptions();
+  zero.idle_timeout = milliseconds(0);
+  Server no_timeout(io_, zero, [this](Request& request) { return router_.Dispatch(request); });
+  EXPECT_EQ(no_timeout.Start().code(), Code::kInvalidArgument);
+
+  Server stopped(io_, TestOptions(), [this](Request& request) { return router_.Dispatch(request); });
+  stopped.Stop();
+  EXPECT_EQ(stopped.Start().code(), Code::kFailedPrecondition);
 }
 
 TEST_F(ServerLimitsTest, ListensOnIpv6Loopback) {
