@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <vector>
 
 #include "http/listen_address.h"
 #include "http/session.h"
@@ -17,6 +18,7 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 using internal::ServerState;
 using internal::Session;
+using internal::Strand;
 
 namespace {
 
@@ -116,12 +118,20 @@ void Server::Stop() {
     error_code ignored;
     state->acceptor.close(ignored);
   });
-  std::lock_guard lock(state_->mutex);
-  for (Session* raw : state_->sessions) {
-    // Empty when the session is being destroyed (its destructor waits for this mutex).
-    if (std::shared_ptr<Session> session = raw->weak_from_this().lock()) {
-      asio::post(session->executor(), [session] { session->CloseIfIdle(); });
+  std::vector<std::shared_ptr<Session>> sessions;
+  {
+    std::lock_guard lock(state_->mutex);
+    sessions.reserve(state_->sessions.size());
+    for (Session* raw : state_->sessions) {
+      // Empty when the session is being destroyed (its destructor waits for this mutex).
+      if (std::shared_ptr<Session> session = raw->weak_from_this().lock())
+        sessions.push_back(std::move(session));
     }
+  }
+  // Outside the lock: dropping what may be a session's last reference runs ~Session, which locks it.
+  for (std::shared_ptr<Session>& entry : sessions) {
+    Strand executor = entry->executor();
+    asio::post(executor, [session = std::move(entry)] { session->CloseIfIdle(); });
   }
 }
 
