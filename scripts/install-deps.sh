@@ -9,7 +9,7 @@ packages=(
   # libraries (DESIGN §8)
   libboost1.74-dev libssl-dev libgmime-3.0-dev libsqlite3-dev nlohmann-json3-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libgoogle-perftools-dev
   # real peers and tools used by the tests and benchmarks
   postfix swaks python3-aiosmtpd curl wrk sqlite3 procps
 )

@@ -47,14 +47,16 @@ CREATE TABLE messages (
   updated_at      INTEGER NOT NULL,
   attempts        INTEGER NOT NULL,
   next_attempt_at INTEGER,
-  smtputf8        INTEGER NOT NULL
-);
+  smtputf8        INTEGER NOT NULL,
+  captured_at     INTEGER          -- set when capture delivery put the message in the sandbox
+) WITHOUT ROWID;  -- rows are small and always found by id: one B-tree, not a table plus its key index
 -- The delivery queue's start-up scan reads only unfinished messages, a small part of the table.
 CREATE INDEX messages_unfinished ON messages(id) WHERE status IN ('queued', 'deferred');
 CREATE INDEX messages_by_account ON messages(account_id, id);
 -- lower() folds ASCII only, like the search key the store computes.
 CREATE INDEX messages_by_recipient ON messages(account_id, lower(rcpt_to), id);
 CREATE INDEX messages_by_status ON messages(account_id, status, id);
+CREATE INDEX messages_captured ON messages(account_id, id) WHERE captured_at IS NOT NULL;
 
 CREATE TABLE message_bodies (
   message_id TEXT NOT NULL PRIMARY KEY REFERENCES messages(id),
@@ -78,13 +80,6 @@ CREATE TABLE idempotency_keys (
   created_at INTEGER NOT NULL,
   PRIMARY KEY (account_id, key)
 ) WITHOUT ROWID;
-
-CREATE TABLE sandbox (
-  message_id  TEXT NOT NULL PRIMARY KEY REFERENCES messages(id),
-  account_id  TEXT NOT NULL,
-  captured_at INTEGER NOT NULL
-);
-CREATE INDEX sandbox_by_account ON sandbox(account_id, message_id);
 )sql";
 
 constexpr std::array<Migration, 1> kMigrations = {{

@@ -153,9 +153,8 @@ Result<MessagePage> SearchMessagesSql(Connection& db, const MessageQuery& query)
 Result<DeliveryItem> GetSandboxMessageSql(Connection& db, std::string_view account_id,
                                           std::string_view message_id) {
   Result<Statement> get = db.Prepare("SELECT " HERALD_MESSAGE_COLUMNS
-                                     ", b.raw FROM sandbox s JOIN messages m ON m.id = s.message_id"
-                                     " JOIN message_bodies b ON b.message_id = s.message_id"
-                                     " WHERE s.message_id = ?1 AND s.account_id = ?2");
+                                     ", b.raw FROM messages m JOIN message_bodies b ON b.message_id = m.id"
+                                     " WHERE m.id = ?1 AND m.account_id = ?2 AND m.captured_at IS NOT NULL");
   if (!get.ok()) return get.status();
   get->Bind(1, message_id).Bind(2, account_id);
   return ReadOne(*get, message_id, [](const Statement& s, core::MessageRecord r) -> Result<DeliveryItem> {
@@ -168,13 +167,11 @@ Result<SandboxPage> ListSandboxSql(Connection& db, std::string_view account_id, 
   HERALD_RETURN_IF_ERROR(CheckLimit(limit, kMaxPage));
   Result<Statement> list = db.Prepare(
       cursor.empty() ? "SELECT " HERALD_MESSAGE_COLUMNS
-                       ", s.captured_at FROM sandbox s"
-                       " JOIN messages m ON m.id = s.message_id WHERE s.account_id = ?1"
-                       " ORDER BY s.message_id DESC LIMIT ?3"
+                       ", m.captured_at FROM messages m WHERE m.account_id = ?1 AND m.captured_at IS NOT NULL"
+                       " ORDER BY m.id DESC LIMIT ?3"
                      : "SELECT " HERALD_MESSAGE_COLUMNS
-                       ", s.captured_at FROM sandbox s"
-                       " JOIN messages m ON m.id = s.message_id WHERE s.account_id = ?1 AND s.message_id < ?2"
-                       " ORDER BY s.message_id DESC LIMIT ?3");
+                       ", m.captured_at FROM messages m WHERE m.account_id = ?1 AND m.captured_at IS NOT NULL"
+                       " AND m.id < ?2 ORDER BY m.id DESC LIMIT ?3");
   if (!list.ok()) return list.status();
   list->Bind(1, account_id).Bind(3, static_cast<int64_t>(limit) + 1);
   if (!cursor.empty()) list->Bind(2, cursor);

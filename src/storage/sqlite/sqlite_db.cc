@@ -175,7 +175,9 @@ Status Connection::Configure(Mode mode) {
   if (!*row || journal->Text(0) != "wal") {
     return Status::IoError("opening " + path_ + ": the database cannot use WAL mode");
   }
-  return Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+  // temp_store=MEMORY: the writer's savepoint per operation keeps a sub-journal of the pages it
+  // changes; in a temporary file that costs an open, writes and an unlink per group commit.
+  return Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");
 }
 
 Status Connection::Error(int rc, std::string_view what) const {

@@ -169,15 +169,17 @@ Status InsertMessageSql(Connection& db, const NewMessage& message, TimePoint ide
 Status RecordAttemptSql(Connection& db, const AttemptRecord& attempt, TimePoint now) {
   std::string account_id;
   {
+    // captured_at is set once, by the first captured delivery.
     Result<Statement> update = db.Prepare(
-        "UPDATE messages SET status = ?2, attempts = ?3, next_attempt_at = ?4, updated_at = ?5"
-        " WHERE id = ?1 RETURNING account_id");
+        "UPDATE messages SET status = ?2, attempts = ?3, next_attempt_at = ?4, updated_at = ?5,"
+        " captured_at = coalesce(captured_at, ?6) WHERE id = ?1 RETURNING account_id");
     if (!update.ok()) return update.status();
     update->Bind(1, attempt.message_id)
         .Bind(2, core::ToString(attempt.status))
         .Bind(3, static_cast<int64_t>(attempt.attempts))
         .Bind(4, OptionalMillis(attempt.next_attempt_at))
-        .Bind(5, ToUnixMillis(now));
+        .Bind(5, ToUnixMillis(now))
+        .Bind(6, attempt.captured ? std::optional<int64_t>(ToUnixMillis(now)) : std::nullopt);
     Result<bool> row = update->Step();
     if (!row.ok()) return row.status();
     if (!*row) return Status::NotFound("no message " + attempt.message_id);
@@ -187,14 +189,6 @@ Status RecordAttemptSql(Connection& db, const AttemptRecord& attempt, TimePoint 
   for (const core::Event& event : attempt.events) {
     HERALD_RETURN_IF_ERROR(
         Explain(InsertEvent(db, attempt.message_id, account_id, event), "event of " + attempt.message_id));
-  }
-  if (attempt.captured) {
-    Result<Statement> capture = db.Prepare(
-        "INSERT INTO sandbox (message_id, account_id, captured_at) VALUES (?1, ?2, ?3)"
-        " ON CONFLICT (message_id) DO NOTHING");
-    if (!capture.ok()) return capture.status();
-    capture->Bind(1, attempt.message_id).Bind(2, account_id).Bind(3, ToUnixMillis(now));
-    HERALD_RETURN_IF_ERROR(Explain(capture->Run(), "capturing " + attempt.message_id));
   }
   return Status::Ok();
 }
