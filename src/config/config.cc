@@ -51,6 +51,18 @@ Status Assign(T& field, Parse&& parse) {
   return Status::Ok();
 }
 
+// An optional listening address: empty text means "not served".
+Status AssignListen(std::optional<HostPort>& field, const std::string& text) {
+  if (text.empty()) {
+    field.reset();
+    return Status::Ok();
+  }
+  auto parsed = ParseHostPort(text);
+  if (!parsed.ok()) return parsed.status();
+  field = *parsed;
+  return Status::Ok();
+}
+
 std::string DefaultEhloName() {
   char name[256] = {};
   if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "localhost";
@@ -115,6 +127,52 @@ const std::vector<KeyDef>& KeyDefs() {
        [](Config& c, const std::string& v) { return Assign(c.delivery.connect_timeout, [&] { return ParseDurationValue(v); }); }},
       {{"delivery.command_timeout", ValueType::kDuration, "5m", "Time allowed for each SMTP reply (RFC 5321 §4.5.3.2)."},
        [](Config& c, const std::string& v) { return Assign(c.delivery.command_timeout, [&] { return ParseDurationValue(v); }); }},
+      {{"smtp.submission.listen", ValueType::kString, "127.0.0.1:587",
+        "SMTP relay with STARTTLS (host:port); empty: not served. 0.0.0.0:587 serves other machines."},
+       [](Config& c, const std::string& v) { return AssignListen(c.smtp.submission_listen, v); }},
+      {{"smtp.submissions.listen", ValueType::kString, "127.0.0.1:465",
+        "SMTP relay inside TLS from the first byte (host:port); empty: not served."},
+       [](Config& c, const std::string& v) { return AssignListen(c.smtp.submissions_listen, v); }},
+      {{"smtp.hostname", ValueType::kString, "", "Name in the SMTP greeting and EHLO reply; empty means this machine's host name."},
+       [](Config& c, const std::string& v) {
+         c.smtp.hostname = v;
+         return Status::Ok();
+       }},
+      {{"smtp.max_message_size", ValueType::kInteger, "30000000",
+        "Largest message in bytes, advertised as SIZE; larger gets 552 5.3.4."},
+       [](Config& c, const std::string& v) {
+         return Assign(c.smtp.max_message_size, [&] { return ParseInteger(v, 1024, int64_t{1} << 32); });
+       }},
+      {{"smtp.max_recipients", ValueType::kInteger, "100", "Recipients per message; more get 452 4.5.3."},
+       [](Config& c, const std::string& v) { return Assign(c.smtp.max_recipients, [&] { return ParseInteger(v, 1, 10000); }); }},
+      {{"smtp.max_connections", ValueType::kInteger, "1000",
+        "SMTP connections at once, both ports together; more are told 421 4.7.0 and closed."},
+       [](Config& c, const std::string& v) { return Assign(c.smtp.max_connections, [&] { return ParseInteger(v, 1, 100000); }); }},
+      {{"smtp.max_errors", ValueType::kInteger, "20", "Error replies in one session before it is closed with 421 4.7.0."},
+       [](Config& c, const std::string& v) { return Assign(c.smtp.max_errors, [&] { return ParseInteger(v, 1, 10000); }); }},
+      {{"smtp.max_junk_commands", ValueType::kInteger, "100",
+        "NOOP, RSET, VRFY, HELP and unknown commands in one session before it is closed with 421 4.7.0."},
+       [](Config& c, const std::string& v) { return Assign(c.smtp.max_junk_commands, [&] { return ParseInteger(v, 1, 100000); }); }},
+      {{"smtp.command_timeout", ValueType::kDuration, "5m", "Time a client has to send its next command (RFC 5321 §4.5.3.2.7)."},
+       [](Config& c, const std::string& v) { return Assign(c.smtp.command_timeout, [&] { return ParseDurationValue(v); }); }},
+      {{"smtp.data_timeout", ValueType::kDuration, "3m", "Time a client has to send each block of message data (RFC 5321 §4.5.3.2.6)."},
+       [](Config& c, const std::string& v) { return Assign(c.smtp.data_timeout, [&] { return ParseDurationValue(v); }); }},
+      {{"smtp.auth_failure_limit", ValueType::kInteger, "5",
+        "Failed AUTH attempts from one client address within smtp.auth_failure_window before its AUTH is refused (454 4.7.0)."},
+       [](Config& c, const std::string& v) { return Assign(c.smtp.auth_failure_limit, [&] { return ParseInteger(v, 1, 100000); }); }},
+      {{"smtp.auth_failure_window", ValueType::kDuration, "10m", "The window of smtp.auth_failure_limit."},
+       [](Config& c, const std::string& v) { return Assign(c.smtp.auth_failure_window, [&] { return ParseDurationValue(v); }); }},
+      {{"tls.cert_file", ValueType::kString, "",
+        "PEM certificate chain for the SMTP relay; empty means tls/cert.pem in the data directory (self-signed by herald init)."},
+       [](Config& c, const std::string& v) {
+         c.tls.cert_file = v;
+         return Status::Ok();
+       }},
+      {{"tls.key_file", ValueType::kString, "", "PEM private key of tls.cert_file; empty means tls/key.pem in the data directory."},
+       [](Config& c, const std::string& v) {
+         c.tls.key_file = v;
+         return Status::Ok();
+       }},
       {{"messages.idempotency_window", ValueType::kDuration, "24h",
         "How long an idempotency_key returns the message it first created."},
        [](Config& c, const std::string& v) {
@@ -197,6 +255,9 @@ Status Validate(Config& config) {
     return Status::InvalidArgument("delivery.retry_max is shorter than delivery.retry_initial");
   if (config.storage.sqlite_path.empty()) config.storage.sqlite_path = config.data_dir + "/herald.db";
   if (config.delivery.ehlo_name.empty()) config.delivery.ehlo_name = DefaultEhloName();
+  if (config.smtp.hostname.empty()) config.smtp.hostname = DefaultEhloName();
+  if (config.tls.cert_file.empty()) config.tls.cert_file = config.data_dir + "/tls/cert.pem";
+  if (config.tls.key_file.empty()) config.tls.key_file = config.data_dir + "/tls/key.pem";
   return Status::Ok();
 }
 

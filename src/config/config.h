@@ -56,6 +56,26 @@ struct Config {
     Duration command_timeout{};
   } delivery;
 
+  struct Smtp {
+    std::optional<HostPort> submission_listen;   // STARTTLS port; unset: not served
+    std::optional<HostPort> submissions_listen;  // implicit-TLS port; unset: not served
+    std::string hostname;                        // resolved: this machine's host name unless set
+    uint64_t max_message_size = 0;
+    int max_recipients = 0;
+    int max_connections = 0;
+    int max_errors = 0;
+    int max_junk_commands = 0;
+    Duration command_timeout{};
+    Duration data_timeout{};
+    int auth_failure_limit = 0;
+    Duration auth_failure_window{};
+  } smtp;
+
+  struct Tls {
+    std::string cert_file;  // resolved: <data_dir>/tls/cert.pem unless set
+    std::string key_file;   // resolved: <data_dir>/tls/key.pem unless set
+  } tls;
+
   struct Messages {
     Duration idempotency_window{};
   } messages;

@@ -1,6 +1,10 @@
 // herald init and herald api-keys create: set-up commands that work on the data directory directly.
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -12,6 +16,7 @@
 #include "daemon/commands.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sync.h"
+#include "tls/self_signed.h"
 
 namespace herald::daemon {
 namespace {
@@ -31,6 +36,38 @@ void PrintKey(const std::string& account_id, const std::string& secret, bool jso
     std::cout << "account: " << account_id << "\n"
               << "API key (shown only now; Herald keeps only its hash):\n  " << secret << "\n";
   }
+}
+
+// Writes `text` to a new file `path` with `mode`; refuses to overwrite.
+Status WriteNewFile(const std::string& path, const std::string& text, mode_t mode) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0) return Status::IoError("cannot create " + path + ": " + std::strerror(errno));
+  size_t written = 0;
+  while (written < text.size()) {
+    ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      return Status::IoError("cannot write " + path + ": " + std::strerror(errno));
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) return Status::IoError("cannot write " + path + ": " + std::strerror(errno));
+  return Status::Ok();
+}
+
+// The SMTP relay's development certificate, made unless the operator configured files of their own.
+Status MakeDevelopmentCertificate(const config::Config& config, TimePoint now) {
+  const std::string dir = config.data_dir + "/tls";
+  if (config.tls.cert_file != dir + "/cert.pem" || config.tls.key_file != dir + "/key.pem") return Status::Ok();
+  if (std::filesystem::exists(config.tls.cert_file)) return Status::Ok();
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IoError("cannot create " + dir + ": " + ec.message());
+  auto pem = tls::MakeSelfSignedCertificate(config.smtp.hostname, now);
+  if (!pem.ok()) return pem.status();
+  HERALD_RETURN_IF_ERROR(WriteNewFile(config.tls.key_file, pem->private_key, 0600));
+  return WriteNewFile(config.tls.cert_file, pem->certificate, 0644);
 }
 
 }  // namespace
@@ -66,6 +103,11 @@ int Init(const CommonOptions& options, bool json) {
   Status s = storage::WaitFor([&](storage::StatusCallback done) { (*store)->CreateAccount(account, first.key, done); });
   if (!s.ok()) {
     std::cerr << "herald init: " << s.ToString() << "\n";
+    return 1;
+  }
+  s = MakeDevelopmentCertificate(*config, now);
+  if (!s.ok()) {
+    std::cerr << "herald init: the SMTP relay's certificate: " << s.ToString() << "\n";
     return 1;
   }
   PrintKey(account.id, first.secret, json);
