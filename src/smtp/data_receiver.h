@@ -48,7 +48,21 @@ class DataReceiver {
   DataOutcome outcome_ = DataOutcome::kComplete;
   uint64_t size_ = 0;
   std::string message_;
-  // The implementation adds the rest of its state here.
+
+  // Where the reader stands: the data is read as a byte stream with one byte of memory, so input
+  // may be split anywhere.
+  enum class State {
+    kLineStart,  // at the start of a line: after the DATA command's CRLF or a CRLF in the data
+    kDot,        // a '.' started the line: the end-of-data line or a stuffed dot
+    kDotCr,      // ".\r" started the line: LF ends the data
+    kText,       // inside a line (also after a bare LF, which does not start a line)
+    kCr,         // a CR inside a line: LF ends the line, anything else makes it bare
+  };
+  void Append(std::string_view bytes);
+  void Fail(DataOutcome outcome);  // records the first problem and drops what was kept
+
+  State state_ = State::kLineStart;
+  size_t line_bytes_ = 0;  // bytes of the current line so far, without stuffing and CRLF
 };
 
 }  // namespace herald::smtp
