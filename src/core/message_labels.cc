@@ -16,7 +16,10 @@ bool IsValidUtf8(std::string_view text) {
       ++i;
       continue;
     }
-    size_t length = InRange(lead, 0xc2, 0xdf) ? 2 : InRange(lead, 0xe0, 0xef) ? 3 : InRange(lead, 0xf0, 0xf4) ? 4 : 0;
+    size_t length = InRange(lead, 0xc2, 0xdf)   ? 2
+                    : InRange(lead, 0xe0, 0xef) ? 3
+                    : InRange(lead, 0xf0, 0xf4) ? 4
+                                                : 0;
     if (length == 0 || i + length > text.size()) return false;
     unsigned char low = lead == 0xe0 ? 0xa0 : lead == 0xf0 ? 0x90 : 0x80;
     unsigned char high = lead == 0xed ? 0x9f : lead == 0xf4 ? 0x8f : 0xbf;
@@ -40,10 +43,12 @@ bool HasControlCharacter(std::string_view text) {
 Status ValidateName(std::string_view text, size_t max_bytes, std::string_view what) {
   if (text.empty()) return Status::InvalidArgument(std::string(what) + " is empty");
   if (text.size() > max_bytes) {
-    return Status::InvalidArgument(std::string(what) + " is longer than " + std::to_string(max_bytes) + " bytes");
+    return Status::InvalidArgument(std::string(what) + " is longer than " + std::to_string(max_bytes) +
+                                   " bytes");
   }
   if (!IsValidUtf8(text)) return Status::InvalidArgument(std::string(what) + " is not valid UTF-8");
-  if (HasControlCharacter(text)) return Status::InvalidArgument(std::string(what) + " has control characters");
+  if (HasControlCharacter(text))
+    return Status::InvalidArgument(std::string(what) + " has control characters");
   return Status::Ok();
 }
 
