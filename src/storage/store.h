@@ -25,6 +25,7 @@
 #include "base/status.h"
 #include "core/account.h"
 #include "core/message.h"
+#include "core/smtp_connection.h"
 
 namespace herald::storage {
 
@@ -37,6 +38,14 @@ struct NewMessage {
   core::MessageRecord record;  // status kQueued, next_attempt_at set
   std::string raw;             // the complete MIME message, CRLF line ends
   core::Event queued_event;
+};
+
+// Messages for several recipients of one submission (the SMTP relay: one record per RCPT), sharing
+// one stored copy of their MIME bytes, stored in one commit: all or none.
+struct NewMessageGroup {
+  std::vector<core::MessageRecord> records;  // each status kQueued, next_attempt_at set; at least one
+  std::string raw;                           // the complete MIME message, CRLF line ends
+  TimePoint queued_at;                       // the time of each record's `queued` event
 };
 
 struct InsertOutcome {
@@ -108,8 +117,29 @@ class Store {
   // account used at or after `idempotency_since`, writes nothing and answers the earlier message.
   virtual void InsertMessage(NewMessage message, TimePoint idempotency_since,
                              ResultCallback<InsertOutcome> done) = 0;
+  // Stores every record of the group, the MIME bytes once, and a `queued` event per record, all or
+  // none: AlreadyExists if one record's id is taken, NotFound if the account does not exist,
+  // InvalidArgument for an empty group or records of different accounts. Idempotency keys are not
+  // looked at.
+  virtual void InsertMessageGroup(NewMessageGroup group, StatusCallback done) = 0;
   // Records a delivery attempt's outcome. NotFound if the message does not exist.
   virtual void RecordAttempt(AttemptRecord attempt, StatusCallback done) = 0;
+
+  // AlreadyExists if the id or username is taken; NotFound if the account does not exist;
+  // InvalidArgument if a trusted network is not canonical CIDR text; FailedPrecondition if one of its
+  // trusted networks overlaps a trusted network of another connection (a client address must name
+  // one connection), checked in the same commit as the write, the message naming both networks (and
+  // the other connection only when it is the same account's). The message may be shown to the caller.
+  virtual void CreateSmtpConnection(core::SmtpConnection connection, StatusCallback done) = 0;
+  // Replaces every field but id, account_id, username, created_at and last_used_at; an empty
+  // password_hash keeps the stored one, so a settings change never undoes a concurrent password
+  // rotation. NotFound unless the connection is `connection.account_id`'s; InvalidArgument and
+  // FailedPrecondition as for Create.
+  virtual void UpdateSmtpConnection(core::SmtpConnection connection, StatusCallback done) = 0;
+  // NotFound unless the connection is this account's.
+  virtual void DeleteSmtpConnection(std::string account_id, std::string connection_id, StatusCallback done) = 0;
+  // Sets last_used_at (never moves it back). NotFound if the connection is gone.
+  virtual void TouchSmtpConnection(std::string connection_id, TimePoint at, StatusCallback done) = 0;
 
   // ---- Reads (synchronous) ----
 
@@ -126,6 +156,17 @@ class Store {
   // A captured message with its MIME bytes; NotFound unless it is this account's and in the sandbox.
   virtual Result<DeliveryItem> GetSandboxMessage(std::string_view account_id, std::string_view message_id) = 0;
   virtual Result<SandboxPage> ListSandbox(std::string_view account_id, std::string_view cursor, int limit) = 0;
+
+  virtual Result<core::SmtpConnection> GetSmtpConnection(std::string_view account_id,
+                                                         std::string_view connection_id) = 0;
+  // Oldest first; empty for an account without connections (or an unknown one).
+  virtual Result<std::vector<core::SmtpConnection>> ListSmtpConnections(std::string_view account_id) = 0;
+
+  // For the SMTP relay only (not tenant-scoped): the connection a client authenticates as (NotFound
+  // for an unknown username), and every connection that names trusted networks, oldest first.
+  // Disabled connections are returned too: the relay checks `enabled`.
+  virtual Result<core::SmtpConnection> FindSmtpConnectionByUsername(std::string_view username) = 0;
+  virtual Result<std::vector<core::SmtpConnection>> ListTrustedSmtpConnections() = 0;
 
   // For delivery and recovery only (not tenant-scoped).
   virtual Result<DeliveryItem> LoadForDelivery(std::string_view message_id) = 0;

@@ -82,8 +82,35 @@ CREATE TABLE idempotency_keys (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations = {{
+// SMTP connections, and one stored body for the messages of one SMTP submission (one per recipient).
+// A group's first message owns the body (message_bodies keeps its foreign key to messages); the others
+// name it in body_id. NULL body_id, as for every message of the API, means the message's own id, so
+// the single-message insert writes exactly what it wrote before. Adding a NULL column rewrites nothing.
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE smtp_connections (
+  id               TEXT NOT NULL PRIMARY KEY,
+  account_id       TEXT NOT NULL REFERENCES accounts(id),
+  name             TEXT NOT NULL,
+  username         TEXT NOT NULL UNIQUE,
+  password_hash    TEXT NOT NULL,
+  domains          TEXT NOT NULL,   -- JSON array of lowercase domains
+  list_help_url    TEXT NOT NULL,   -- '' when none
+  trusted_networks TEXT NOT NULL,   -- JSON array of canonical CIDR text; '[]' when none
+  require_tls      INTEGER NOT NULL,
+  enabled          INTEGER NOT NULL,
+  created_at       INTEGER NOT NULL,
+  last_used_at     INTEGER
+);
+CREATE INDEX smtp_connections_by_account ON smtp_connections(account_id, id);
+-- The relay and the overlap check read only the connections that trust networks.
+CREATE INDEX smtp_connections_trusted ON smtp_connections(id) WHERE trusted_networks <> '[]';
+
+ALTER TABLE messages ADD COLUMN body_id TEXT;  -- the message whose body this one shares; NULL: its own
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations = {{
     {1, kSchemaV1},
+    {2, kSchemaV2},
 }};
 
 Status CheckNumbering(std::span<const Migration> migrations) {

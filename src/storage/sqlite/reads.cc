@@ -153,7 +153,8 @@ Result<MessagePage> SearchMessagesSql(Connection& db, const MessageQuery& query)
 Result<DeliveryItem> GetSandboxMessageSql(Connection& db, std::string_view account_id,
                                           std::string_view message_id) {
   Result<Statement> get = db.Prepare("SELECT " HERALD_MESSAGE_COLUMNS
-                                     ", b.raw FROM messages m JOIN message_bodies b ON b.message_id = m.id"
+                                     ", b.raw FROM messages m JOIN message_bodies b"
+                                     " ON b.message_id = coalesce(m.body_id, m.id)"
                                      " WHERE m.id = ?1 AND m.account_id = ?2 AND m.captured_at IS NOT NULL");
   if (!get.ok()) return get.status();
   get->Bind(1, message_id).Bind(2, account_id);
@@ -194,7 +195,8 @@ Result<SandboxPage> ListSandboxSql(Connection& db, std::string_view account_id, 
 
 Result<DeliveryItem> LoadForDeliverySql(Connection& db, std::string_view message_id) {
   Result<Statement> load = db.Prepare("SELECT " HERALD_MESSAGE_COLUMNS
-                                      ", b.raw FROM messages m JOIN message_bodies b ON b.message_id = m.id"
+                                      ", b.raw FROM messages m JOIN message_bodies b"
+                                      " ON b.message_id = coalesce(m.body_id, m.id)"
                                       " WHERE m.id = ?1");
   if (!load.ok()) return load.status();
   load->Bind(1, message_id);

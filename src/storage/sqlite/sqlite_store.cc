@@ -13,6 +13,7 @@
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/read_pool.h"
 #include "storage/sqlite/reads.h"
+#include "storage/sqlite/smtp_connections.h"
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/sqlite/write_ops.h"
 #include "storage/sqlite/writer.h"
@@ -69,9 +70,44 @@ class SqliteStore final : public Store {
          }});
   }
 
+  void InsertMessageGroup(NewMessageGroup group, StatusCallback done) override {
+    writer_.Submit(
+        {[group = std::move(group)](Connection& db) { return sqlite::InsertMessageGroupSql(db, group); },
+         std::move(done)});
+  }
+
   void RecordAttempt(AttemptRecord attempt, StatusCallback done) override {
     writer_.Submit({[&clock = clock_, attempt = std::move(attempt)](Connection& db) {
                       return sqlite::RecordAttemptSql(db, attempt, clock.Now());
+                    },
+                    std::move(done)});
+  }
+
+  void CreateSmtpConnection(core::SmtpConnection connection, StatusCallback done) override {
+    writer_.Submit({[connection = std::move(connection)](Connection& db) {
+                      return sqlite::CreateSmtpConnectionSql(db, connection);
+                    },
+                    std::move(done)});
+  }
+
+  void UpdateSmtpConnection(core::SmtpConnection connection, StatusCallback done) override {
+    writer_.Submit({[connection = std::move(connection)](Connection& db) {
+                      return sqlite::UpdateSmtpConnectionSql(db, connection);
+                    },
+                    std::move(done)});
+  }
+
+  void DeleteSmtpConnection(std::string account_id, std::string connection_id, StatusCallback done) override {
+    writer_.Submit(
+        {[account_id = std::move(account_id), connection_id = std::move(connection_id)](Connection& db) {
+           return sqlite::DeleteSmtpConnectionSql(db, account_id, connection_id);
+         },
+         std::move(done)});
+  }
+
+  void TouchSmtpConnection(std::string connection_id, TimePoint at, StatusCallback done) override {
+    writer_.Submit({[connection_id = std::move(connection_id), at](Connection& db) {
+                      return sqlite::TouchSmtpConnectionSql(db, connection_id, at);
                     },
                     std::move(done)});
   }
@@ -103,6 +139,19 @@ class SqliteStore final : public Store {
   }
   Result<SandboxPage> ListSandbox(std::string_view account_id, std::string_view cursor, int limit) override {
     return Read([&](Connection& db) { return sqlite::ListSandboxSql(db, account_id, cursor, limit); });
+  }
+  Result<core::SmtpConnection> GetSmtpConnection(std::string_view account_id,
+                                                 std::string_view connection_id) override {
+    return Read([&](Connection& db) { return sqlite::GetSmtpConnectionSql(db, account_id, connection_id); });
+  }
+  Result<std::vector<core::SmtpConnection>> ListSmtpConnections(std::string_view account_id) override {
+    return Read([&](Connection& db) { return sqlite::ListSmtpConnectionsSql(db, account_id); });
+  }
+  Result<core::SmtpConnection> FindSmtpConnectionByUsername(std::string_view username) override {
+    return Read([&](Connection& db) { return sqlite::FindSmtpConnectionByUsernameSql(db, username); });
+  }
+  Result<std::vector<core::SmtpConnection>> ListTrustedSmtpConnections() override {
+    return Read([&](Connection& db) { return sqlite::ListTrustedSmtpConnectionsSql(db); });
   }
   Result<DeliveryItem> LoadForDelivery(std::string_view message_id) override {
     return Read([&](Connection& db) { return sqlite::LoadForDeliverySql(db, message_id); });

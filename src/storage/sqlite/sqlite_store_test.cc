@@ -105,7 +105,12 @@ TEST_F(SqliteStoreTest, StatsAreOnlyForSqliteStores) {
     void CreateApiKey(core::ApiKey, StatusCallback) override {}
     void RevokeApiKey(std::string, std::string, TimePoint, StatusCallback) override {}
     void InsertMessage(NewMessage, TimePoint, ResultCallback<InsertOutcome>) override {}
+    void InsertMessageGroup(NewMessageGroup, StatusCallback) override {}
     void RecordAttempt(AttemptRecord, StatusCallback) override {}
+    void CreateSmtpConnection(core::SmtpConnection, StatusCallback) override {}
+    void UpdateSmtpConnection(core::SmtpConnection, StatusCallback) override {}
+    void DeleteSmtpConnection(std::string, std::string, StatusCallback) override {}
+    void TouchSmtpConnection(std::string, TimePoint, StatusCallback) override {}
     Result<core::ApiKey> FindApiKeyByHash(std::string_view) override { return Status::Internal(""); }
     Result<std::vector<core::ApiKey>> ListApiKeys(std::string_view) override { return Status::Internal(""); }
     Result<core::Account> GetAccount(std::string_view) override { return Status::Internal(""); }
@@ -121,6 +126,18 @@ TEST_F(SqliteStoreTest, StatsAreOnlyForSqliteStores) {
       return Status::Internal("");
     }
     Result<SandboxPage> ListSandbox(std::string_view, std::string_view, int) override {
+      return Status::Internal("");
+    }
+    Result<core::SmtpConnection> GetSmtpConnection(std::string_view, std::string_view) override {
+      return Status::Internal("");
+    }
+    Result<std::vector<core::SmtpConnection>> ListSmtpConnections(std::string_view) override {
+      return Status::Internal("");
+    }
+    Result<core::SmtpConnection> FindSmtpConnectionByUsername(std::string_view) override {
+      return Status::Internal("");
+    }
+    Result<std::vector<core::SmtpConnection>> ListTrustedSmtpConnections() override {
       return Status::Internal("");
     }
     Result<DeliveryItem> LoadForDelivery(std::string_view) override { return Status::Internal(""); }

@@ -47,12 +47,23 @@ Result<std::optional<InsertOutcome>> FindIdempotent(Connection& db, const core::
   return std::optional<InsertOutcome>(InsertOutcome{std::string(find->Text(0)), true, *status});
 }
 
-Status InsertRecord(Connection& db, const core::MessageRecord& r) {
+// Inserts the message row; a non-empty `body_id` names the message whose body it shares.
+Status InsertRecord(Connection& db, const core::MessageRecord& r, std::string_view body_id = {}) {
+  // Two SQL texts, so the single-message path binds and writes exactly what it always did.
   Result<Statement> insert = db.Prepare(
-      "INSERT INTO messages (id, account_id, status, campaign, mail_from, rcpt_to, from_header, to_header,"
-      " subject, tags, metadata, idempotency_key, created_at, updated_at, attempts, next_attempt_at,"
-      " smtputf8) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
+      body_id.empty()
+          ? "INSERT INTO messages (id, account_id, status, campaign, mail_from, rcpt_to, from_header, "
+            "to_header,"
+            " subject, tags, metadata, idempotency_key, created_at, updated_at, attempts, next_attempt_at,"
+            " smtputf8) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+          : "INSERT INTO messages (id, account_id, status, campaign, mail_from, rcpt_to, from_header, "
+            "to_header,"
+            " subject, tags, metadata, idempotency_key, created_at, updated_at, attempts, next_attempt_at,"
+            " smtputf8, body_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+            "?16,"
+            " ?17, ?18)");
   if (!insert.ok()) return insert.status();
+  if (!body_id.empty()) insert->Bind(18, body_id);
   insert->Bind(1, r.id)
       .Bind(2, r.account_id)
       .Bind(3, core::ToString(r.status))
@@ -163,6 +174,31 @@ Status InsertMessageSql(Connection& db, const NewMessage& message, TimePoint ide
     HERALD_RETURN_IF_ERROR(Explain(key->Run(), "idempotency key of " + r.id));
   }
   outcome = InsertOutcome{r.id, false, r.status};
+  return Status::Ok();
+}
+
+Status InsertMessageGroupSql(Connection& db, const NewMessageGroup& group) {
+  if (group.records.empty()) return Status::InvalidArgument("a message group needs at least one record");
+  const core::MessageRecord& owner = group.records.front();
+  for (const core::MessageRecord& r : group.records) {
+    if (r.id.empty() || r.account_id.empty())
+      return Status::InvalidArgument("a message needs an id and an account");
+    // A shared body must never be readable from another account.
+    if (r.account_id != owner.account_id)
+      return Status::InvalidArgument("the messages of a group must belong to one account");
+  }
+  const core::Event queued{core::EventType::kQueued, group.queued_at, nlohmann::json::object()};
+  for (const core::MessageRecord& r : group.records) {
+    const bool owns_body = &r == &owner;
+    HERALD_RETURN_IF_ERROR(InsertRecord(db, r, owns_body ? std::string_view() : std::string_view(owner.id)));
+    if (owns_body) {
+      Result<Statement> body = db.Prepare("INSERT INTO message_bodies (message_id, raw) VALUES (?1, ?2)");
+      if (!body.ok()) return body.status();
+      body->Bind(1, r.id).BindBlobNoCopy(2, group.raw);
+      HERALD_RETURN_IF_ERROR(Explain(body->Run(), "storing the body of " + r.id));
+    }
+    HERALD_RETURN_IF_ERROR(Explain(InsertEvent(db, r.id, r.account_id, queued), "event of " + r.id));
+  }
   return Status::Ok();
 }
 

@@ -24,6 +24,8 @@ Status RevokeApiKeySql(Connection& db, std::string_view account_id, std::string_
 // `now` stamps the idempotency key's use.
 Status InsertMessageSql(Connection& db, const NewMessage& message, TimePoint idempotency_since, TimePoint now,
                         InsertOutcome& outcome);
+// The first record owns the body; the others point at it with body_id.
+Status InsertMessageGroupSql(Connection& db, const NewMessageGroup& group);
 // `now` becomes updated_at, and captured_at when the attempt captured the message.
 Status RecordAttemptSql(Connection& db, const AttemptRecord& attempt, TimePoint now);
 
