@@ -15,11 +15,23 @@
 // `max_errors` error replies, or `max_junk_commands` NOOP/RSET/VRFY/HELP/unknown commands, is told
 // 421 4.7.0 and closed.
 //
+// Replies carry RFC 3463 enhanced status codes, except the greeting and the replies to EHLO and HELO
+// (RFC 2034 §3), and name nothing the client sent.
+//
+// Counting, after Postfix's smtpd: every 4xx/5xx reply is an error, except 452 4.5.3 for
+// recipients over `max_recipients` until kRecipientOvershoot of them in one transaction (a client
+// pipelining a long list is obeying RFC 5321 §4.5.3.1.10, not misbehaving). Unknown commands count
+// as both junk and errors. A message stored (OnStored with a 2xx) starts both counts again, so a
+// long-lived connection that sends RSET between messages is not cut off after a hundred of them.
+// The counts survive STARTTLS.
+//
 // SECURITY: every line is untrusted. A command line longer than kMaxCommandLineBytes (CRLF
 // included) is refused with 500 5.5.2 without being parsed, except AUTH and its responses, which may
-// take up to kMaxAuthLineBytes (RFC 4954 §4). A line must not hold a bare CR, a NUL or (outside
-// SMTPUTF8 addresses) bytes above 0x7f: 500 5.5.2. Credentials appear only in the Action; they never
-// reach a reply or a log.
+// take up to kMaxAuthLineBytes (RFC 4954 §4). A line must not hold a CR, an LF, a NUL or (outside the
+// angle brackets of a MAIL/RCPT path) bytes above 0x7f: 500 5.5.2; a non-ASCII address in a
+// transaction whose MAIL gave no SMTPUTF8 gets 553 5.6.7. Credentials appear only in the Action;
+// they never reach a reply or a log, and the password is wiped once OnAuthResult has been told.
+// Text from a ServerReply is cut and cleaned of control and non-ASCII bytes before it is sent.
 //
 // Thread-safety: one ServerSession belongs to one connection.
 #pragma once
@@ -38,6 +50,7 @@ namespace herald::smtp {
 
 inline constexpr size_t kMaxCommandLineBytes = 512;  // RFC 5321 §4.5.3.1.4, CRLF included
 inline constexpr size_t kMaxAuthLineBytes = 12288;   // RFC 4954 §4
+inline constexpr size_t kRecipientOvershoot = 1000;  // 452s past max_recipients not counted as errors
 
 struct ServerOptions {
   std::string hostname;                    // in the greeting and the EHLO reply
@@ -80,7 +93,9 @@ enum class Action {
   kClose,         // close the connection
 };
 
-struct Step {
+// Named ServerStep, not Step: client_session.h already defines smtp::Step, and two classes of one
+// name in one namespace break the one-definition rule (and any file including both headers).
+struct ServerStep {
   std::string output;  // zero or more complete replies, CRLF-terminated
   Action action = Action::kNone;
 };
@@ -112,35 +127,44 @@ class ServerSession {
  public:
   explicit ServerSession(ServerOptions options);
 
-  // "220 <hostname> ESMTP Herald".
-  Step Greeting() const;
+  // "220 <hostname> ESMTP Herald". With implicit_tls the session starts with tls() true.
+  ServerStep Greeting() const;
 
-  // One command line without its CRLF. The connection calls this only with action kNone pending.
-  Step OnLine(std::string_view line);
+  // One command line without its CRLF. The connection calls this only with action kNone pending
+  // (calling an On… method out of turn is a bug: it asserts, and in release answers 421 4.3.0 and
+  // closes). After kClose every call returns kClose and no output.
+  ServerStep OnLine(std::string_view line);
   // The connection's line reader gave up on a line longer than kMaxAuthLineBytes (it discards the
   // rest of that line): 500 5.5.2, counted as an error.
-  Step OnLineTooLong();
+  ServerStep OnLineTooLong();
   // The read timed out: 421 4.4.2 and kClose.
-  Step OnTimeout();
+  ServerStep OnTimeout();
 
-  // After kStartTls: TLS is up; the session forgets everything it knew (RFC 3207 §4.2).
+  // After kStartTls: TLS is up; the session forgets everything it knew (RFC 3207 §4.2): the client's
+  // name, the envelope, the authentication and the authorisation — a client trusted by its network
+  // must be given SetAuthorized again.
   void OnTlsStarted();
   // After kAuthenticate. kAccepted marks the session authenticated; the connection also calls
   // SetAuthorized with what the credentials unlocked.
-  Step OnAuthResult(AuthResult result);
+  ServerStep OnAuthResult(AuthResult result);
   // After kReadData.
-  Step OnData(DataOutcome outcome);
+  ServerStep OnData(DataOutcome outcome);
   // After kStore: a 250 with the stored message's ids, or the refusal; the envelope is reset either way.
-  Step OnStored(const ServerReply& reply);
+  // A missing or malformed enhanced code becomes "<class>.0.0"; a code outside 2xx/4xx/5xx becomes
+  // 451 4.3.0; a 421 also closes.
+  ServerStep OnStored(const ServerReply& reply);
 
   // The client may send mail (authenticated, or from a trusted network): `require_tls` demands TLS
-  // before MAIL (530 5.7.0); `check_sender` judges MAIL FROM.
+  // before MAIL (530 5.7.0); `check_sender` judges MAIL FROM (empty: every sender is accepted; a
+  // reply it gives that is not 4xx/5xx is sent as 451 4.3.0).
   void SetAuthorized(bool require_tls, SenderCheck check_sender);
 
   bool tls() const { return tls_; }
   bool authenticated() const { return authenticated_; }
-  const std::string& client_name() const { return client_name_; }  // the EHLO/HELO argument
+  // The EHLO/HELO argument (printable ASCII, untrusted: clean it before logging); empty before.
+  const std::string& client_name() const { return client_name_; }
   const Envelope& envelope() const { return envelope_; }
+  // Complete while kAuthenticate is pending; afterwards the password is wiped.
   const Credentials& credentials() const { return credentials_; }
   uint64_t max_message_bytes() const { return options_.max_message_bytes; }
 
@@ -151,7 +175,60 @@ class ServerSession {
   std::string client_name_;
   Envelope envelope_;
   Credentials credentials_;
-  // The implementation adds the rest of its state here.
+
+  // What the session waits for: a command line, or the report of the action it asked for.
+  enum class Waiting { kLine, kTls, kAuthResult, kData, kStored, kClosed };
+  // Where an AUTH exchange stands: the next line is the client's response to a 334.
+  enum class AuthExchange { kNone, kPlain, kLoginUsername, kLoginPassword };
+  using Handler = ServerStep (ServerSession::*)(std::string_view argument);
+  struct Command {
+    std::string_view verb;
+    Handler handler;
+    bool junk;       // counts toward max_junk_commands
+    bool addresses;  // may hold non-ASCII bytes inside a path's angle brackets
+  };
+  static const Command* FindCommand(std::string_view verb);
+
+  ServerStep HandleLine(std::string_view line);
+  ServerStep Hello(std::string_view argument, bool esmtp);
+  ServerStep OnEhlo(std::string_view argument);
+  ServerStep OnHelo(std::string_view argument);
+  ServerStep OnStartTls(std::string_view argument);
+  ServerStep OnAuth(std::string_view argument);
+  ServerStep OnAuthResponse(std::string_view line);
+  ServerStep AuthPlain(std::string_view response);
+  ServerStep AuthLoginUsername(std::string_view response);
+  ServerStep AuthLoginPassword(std::string_view response);
+  ServerStep AbortAuth(std::string_view reply);
+  ServerStep OnMail(std::string_view argument);
+  ServerStep OnRcpt(std::string_view argument);
+  ServerStep OnDataCommand(std::string_view argument);
+  ServerStep OnRset(std::string_view argument);
+  ServerStep OnNoop(std::string_view argument);
+  ServerStep OnQuit(std::string_view argument);
+  ServerStep OnVrfy(std::string_view argument);
+  ServerStep OnHelp(std::string_view argument);
+
+  // One reply line (without CRLF); a 4xx/5xx counts as an error unless `counts_as_error` is false.
+  ServerStep Say(std::string_view reply, Action action = Action::kNone, bool counts_as_error = true);
+  // A reply decided by the connection (SenderCheck, OnStored), cleaned and cut.
+  ServerStep SayServerReply(const ServerReply& reply, bool positive_allowed);
+  // Adds the 421 when a limit is reached and notes what the session now waits for.
+  ServerStep Finish(ServerStep step);
+  ServerStep Misused();  // an On… call the state does not allow: a bug in the connection
+  void ResetTransaction();
+
+  Waiting waiting_ = Waiting::kLine;
+  AuthExchange auth_exchange_ = AuthExchange::kNone;
+  bool esmtp_ = false;            // the client said EHLO, not HELO
+  bool in_transaction_ = false;   // MAIL was accepted
+  size_t recipients_tried_ = 0;   // RCPT commands in this transaction, refused or not
+  size_t recipients_over_ = 0;    // of those, refused for max_recipients
+  bool authorized_ = false;       // SetAuthorized was called
+  bool require_tls_ = false;
+  SenderCheck check_sender_;
+  int errors_ = 0;
+  int junk_commands_ = 0;
 };
 
 }  // namespace herald::smtp
