@@ -129,8 +129,8 @@ TEST(DataReceiver, SmugglingPayloadsDoNotEndTheData) {
 }
 
 TEST(DataReceiver, BareLineEndsAreRefusedAnywhere) {
-  for (std::string input : {"a\nb\r\n.\r\n", "a\rb\r\n.\r\n", "\n.\r\n.\r\n", "\r\r\n.\r\n", "a\r\n\n\r\n.\r\n",
-                            ".\n\r\n.\r\n", ".\rx\r\n.\r\n", "end\r\n\r", "x\n"}) {
+  for (std::string input : {"a\nb\r\n.\r\n", "a\rb\r\n.\r\n", "\n.\r\n.\r\n", "\r\r\n.\r\n",
+                            "a\r\n\n\r\n.\r\n", ".\n\r\n.\r\n", ".\rx\r\n.\r\n", "end\r\n\r", "x\n"}) {
     input += "\r\n.\r\n";
     Result result = FeedEveryWay(input);
     ASSERT_TRUE(result.done) << testing::PrintToString(input);
@@ -259,7 +259,8 @@ void CheckAgainstModel(const std::string& input, uint64_t max_bytes, std::mt1993
 // Random inputs of the bytes that matter, in random pieces, against the model.
 TEST(DataReceiver, MatchesTheModelOnRandomLineEnds) {
   std::mt19937 random(20261125);
-  const std::vector<std::string> tokens = {"a", "bc", ".", "\r\n", "\r\n", "\r\n", "\r", "\n", "\r\n.\r\n", ".."};
+  const std::vector<std::string> tokens = {"a",    "bc", ".",  "\r\n",      "\r\n",
+                                           "\r\n", "\r", "\n", "\r\n.\r\n", ".."};
   std::uniform_int_distribution<size_t> pick(0, tokens.size() - 1);
   for (int round = 0; round < 20000; ++round) {
     std::string input;

@@ -18,8 +18,8 @@ namespace herald::smtp {
 std::optional<std::string> DecodeBase64(std::string_view text);
 
 struct PlainResponse {
-  std::string authzid;  // empty when none was given
-  std::string authcid;  // the username; never empty
+  std::string authzid;   // empty when none was given
+  std::string authcid;   // the username; never empty
   std::string password;  // never empty
 };
 

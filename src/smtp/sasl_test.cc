@@ -31,8 +31,9 @@ TEST(Sasl, PlainResponse) {
   ASSERT_TRUE(plain.has_value());
   EXPECT_EQ(plain->authzid, "admin");
   EXPECT_EQ(plain->password, "pass word");
-  for (std::string bad : {std::string("janesecret"), std::string("\0janesecret", 11), std::string("\0\0secret", 8),
-                          std::string("\0jane\0", 6), std::string("\0jane\0se\0cret", 13)}) {
+  for (std::string bad :
+       {std::string("janesecret"), std::string("\0janesecret", 11), std::string("\0\0secret", 8),
+        std::string("\0jane\0", 6), std::string("\0jane\0se\0cret", 13)}) {
     EXPECT_FALSE(ParsePlainResponse(bad).has_value()) << testing::PrintToString(bad);
   }
 }

@@ -15,7 +15,7 @@ namespace {
 using testing_util::TestOptions;
 
 struct Driven {
-  std::string output;              // everything the session wrote
+  std::string output;               // everything the session wrote
   std::vector<std::string> stored;  // the messages it asked to store
   bool closed = false;
 };
@@ -60,10 +60,11 @@ ServerSession Authorized() {
 
 TEST(ServerPipelining, TwoMessagesInOneWrite) {
   ServerSession session = Authorized();
-  Driven driven = Drive(session,
-                        "HELO a.example\r\nMAIL FROM:<a@a.example>\r\nRCPT TO:<b@b.example>\r\n"
-                        "RCPT TO:<c@b.example>\r\nDATA\r\nSubject: 1\r\n\r\n..one\r\n.\r\n"
-                        "MAIL FROM:<a@a.example>\r\nRCPT TO:<b@b.example>\r\nDATA\r\nSubject: 2\r\n.\r\nQUIT\r\n");
+  Driven driven =
+      Drive(session,
+            "HELO a.example\r\nMAIL FROM:<a@a.example>\r\nRCPT TO:<b@b.example>\r\n"
+            "RCPT TO:<c@b.example>\r\nDATA\r\nSubject: 1\r\n\r\n..one\r\n.\r\n"
+            "MAIL FROM:<a@a.example>\r\nRCPT TO:<b@b.example>\r\nDATA\r\nSubject: 2\r\n.\r\nQUIT\r\n");
   EXPECT_EQ(driven.output,
             "220 mx.herald.test ESMTP Herald\r\n"
             "250 mx.herald.test\r\n"
@@ -132,8 +133,9 @@ TEST(ServerPipelining, OversizedDataIsReadToItsEnd) {
   ServerSession session = Authorized();  // max_message_bytes 1000
   std::string body;
   for (int i = 0; i < 40; ++i) body += std::string(70, 'x') + "\r\n";
-  Driven driven = Drive(session, "HELO a.example\r\nMAIL FROM:<a@a.example>\r\nRCPT TO:<b@b.example>\r\nDATA\r\n" +
-                                     body + ".\r\nRCPT TO:<b@b.example>\r\n");
+  Driven driven =
+      Drive(session, "HELO a.example\r\nMAIL FROM:<a@a.example>\r\nRCPT TO:<b@b.example>\r\nDATA\r\n" + body +
+                         ".\r\nRCPT TO:<b@b.example>\r\n");
   EXPECT_TRUE(driven.output.ends_with(
       "354 End data with <CR><LF>.<CR><LF>\r\n552 5.3.4 Message size exceeds fixed maximum message size\r\n"
       "503 5.5.1 Need MAIL command\r\n"))

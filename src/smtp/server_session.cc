@@ -1,6 +1,8 @@
 // ServerSession: the command table, the session's limits, greeting and EHLO/HELO, STARTTLS, AUTH
 // and the commands outside a mail transaction. MAIL, RCPT, DATA and their results are in
 // server_transaction.cc.
+#include "smtp/server_session.h"
+
 #include <cassert>
 #include <string>
 #include <utility>
@@ -8,7 +10,6 @@
 
 #include "smtp/command.h"
 #include "smtp/sasl.h"
-#include "smtp/server_session.h"
 
 namespace herald::smtp {
 namespace {
@@ -37,18 +38,12 @@ bool HasVerb(std::string_view line, std::string_view verb) {
 const ServerSession::Command* ServerSession::FindCommand(std::string_view verb) {
   // Postfix's smtpd_cmd_table: one row per verb. BDAT is absent on purpose: CHUNKING is not offered.
   static const Command kCommands[] = {
-      {"EHLO", &ServerSession::OnEhlo, false, false},
-      {"HELO", &ServerSession::OnHelo, false, false},
-      {"STARTTLS", &ServerSession::OnStartTls, false, false},
-      {"AUTH", &ServerSession::OnAuth, false, false},
-      {"MAIL", &ServerSession::OnMail, false, true},
-      {"RCPT", &ServerSession::OnRcpt, false, true},
-      {"DATA", &ServerSession::OnDataCommand, false, false},
-      {"RSET", &ServerSession::OnRset, true, false},
-      {"NOOP", &ServerSession::OnNoop, true, false},
-      {"QUIT", &ServerSession::OnQuit, false, false},
-      {"VRFY", &ServerSession::OnVrfy, true, false},
-      {"HELP", &ServerSession::OnHelp, true, false},
+      {"EHLO", &ServerSession::OnEhlo, false, false},         {"HELO", &ServerSession::OnHelo, false, false},
+      {"STARTTLS", &ServerSession::OnStartTls, false, false}, {"AUTH", &ServerSession::OnAuth, false, false},
+      {"MAIL", &ServerSession::OnMail, false, true},          {"RCPT", &ServerSession::OnRcpt, false, true},
+      {"DATA", &ServerSession::OnDataCommand, false, false},  {"RSET", &ServerSession::OnRset, true, false},
+      {"NOOP", &ServerSession::OnNoop, true, false},          {"QUIT", &ServerSession::OnQuit, false, false},
+      {"VRFY", &ServerSession::OnVrfy, true, false},          {"HELP", &ServerSession::OnHelp, true, false},
   };
   for (const Command& command : kCommands) {
     if (EqualsIgnoreCase(command.verb, verb)) return &command;
@@ -163,16 +158,16 @@ ServerStep ServerSession::OnEhlo(std::string_view argument) { return Hello(argum
 ServerStep ServerSession::OnHelo(std::string_view argument) { return Hello(argument, /*esmtp=*/false); }
 
 ServerStep ServerSession::Hello(std::string_view argument, bool esmtp) {
-  if (argument.empty()) return Say(esmtp ? "501 5.5.4 Syntax: EHLO hostname" : "501 5.5.4 Syntax: HELO hostname");
+  if (argument.empty())
+    return Say(esmtp ? "501 5.5.4 Syntax: EHLO hostname" : "501 5.5.4 Syntax: HELO hostname");
   if (!IsPrintableAscii(argument)) return Say("501 5.5.4 Invalid hostname");
   ResetTransaction();
   client_name_ = std::string(argument);
-  esmtp_ = esmtp;
   // RFC 2034 §3: the replies to EHLO and HELO carry no enhanced status code.
   if (!esmtp) return Say("250 " + options_.hostname);
-  std::vector<std::string> lines = {options_.hostname, "PIPELINING",
-                                    "SIZE " + std::to_string(options_.max_message_bytes),
-                                    "8BITMIME", "SMTPUTF8", "ENHANCEDSTATUSCODES"};
+  std::vector<std::string> lines = {
+      options_.hostname, "PIPELINING", "SIZE " + std::to_string(options_.max_message_bytes),
+      "8BITMIME",        "SMTPUTF8",   "ENHANCEDSTATUSCODES"};
   if (options_.tls_available && !tls_) lines.push_back("STARTTLS");
   if (tls_) lines.push_back("AUTH PLAIN LOGIN");  // never offered in clear (RFC 4954 §4)
   std::string reply;
@@ -200,7 +195,6 @@ void ServerSession::OnTlsStarted() {
   tls_ = true;
   waiting_ = Waiting::kLine;
   client_name_.clear();
-  esmtp_ = false;
   ResetTransaction();
   auth_exchange_ = AuthExchange::kNone;
   authenticated_ = false;

@@ -53,7 +53,7 @@ inline constexpr size_t kMaxAuthLineBytes = 12288;   // RFC 4954 §4
 inline constexpr size_t kRecipientOvershoot = 1000;  // 452s past max_recipients not counted as errors
 
 struct ServerOptions {
-  std::string hostname;                    // in the greeting and the EHLO reply
+  std::string hostname;                     // in the greeting and the EHLO reply
   uint64_t max_message_bytes = 30'000'000;  // advertised as SIZE; larger messages get 552 5.3.4
   size_t max_recipients = 100;
   int max_errors = 20;
@@ -71,8 +71,8 @@ struct Path {
 struct Envelope {
   Path mail_from;
   std::vector<Path> rcpt_to;
-  bool smtputf8 = false;      // MAIL … SMTPUTF8
-  bool eight_bit_mime = false;  // MAIL … BODY=8BITMIME
+  bool smtputf8 = false;                  // MAIL … SMTPUTF8
+  bool eight_bit_mime = false;            // MAIL … BODY=8BITMIME
   std::optional<uint64_t> declared_size;  // MAIL … SIZE=n
 };
 
@@ -114,8 +114,8 @@ enum class AuthResult {
 };
 
 enum class DataOutcome {
-  kComplete,   // the data ended with CRLF.CRLF within the limits: action kStore follows
-  kTooLarge,   // 552 5.3.4
+  kComplete,     // the data ended with CRLF.CRLF within the limits: action kStore follows
+  kTooLarge,     // 552 5.3.4
   kBareLineEnd,  // a bare CR or LF inside the data: 550 5.6.0, nothing stored (SMTP smuggling defence)
   kTooLongLine,  // a line over 998 bytes (RFC 5322 §2.1.1): 550 5.6.0
 };
@@ -220,11 +220,10 @@ class ServerSession {
 
   Waiting waiting_ = Waiting::kLine;
   AuthExchange auth_exchange_ = AuthExchange::kNone;
-  bool esmtp_ = false;            // the client said EHLO, not HELO
-  bool in_transaction_ = false;   // MAIL was accepted
-  size_t recipients_tried_ = 0;   // RCPT commands in this transaction, refused or not
-  size_t recipients_over_ = 0;    // of those, refused for max_recipients
-  bool authorized_ = false;       // SetAuthorized was called
+  bool in_transaction_ = false;  // MAIL was accepted
+  size_t recipients_tried_ = 0;  // RCPT commands in this transaction, refused or not
+  size_t recipients_over_ = 0;   // of those, refused for max_recipients
+  bool authorized_ = false;      // SetAuthorized was called
   bool require_tls_ = false;
   SenderCheck check_sender_;
   int errors_ = 0;

@@ -376,10 +376,12 @@ TEST(ServerSession, LineChecks) {
   EXPECT_EQ(session.OnLine(longest + "x").output, "500 5.5.2 Line too long\r\n");
   EXPECT_EQ(session.OnLine("MAIL FROM:<" + std::string(600, 'a') + "@b.example>").output,
             "500 5.5.2 Line too long\r\n");
-  EXPECT_EQ(session.OnLine(std::string("NOOP \0", 6)).output, "500 5.5.2 Invalid character in command line\r\n");
+  EXPECT_EQ(session.OnLine(std::string("NOOP \0", 6)).output,
+            "500 5.5.2 Invalid character in command line\r\n");
   EXPECT_EQ(session.OnLine("NOOP a\rb").output, "500 5.5.2 Invalid character in command line\r\n");
   EXPECT_EQ(session.OnLine("NOOP a\nRSET").output, "500 5.5.2 Invalid character in command line\r\n");
-  EXPECT_EQ(session.OnLine("EHLO h\xc3\xa9.example").output, "500 5.5.2 Invalid character in command line\r\n");
+  EXPECT_EQ(session.OnLine("EHLO h\xc3\xa9.example").output,
+            "500 5.5.2 Invalid character in command line\r\n");
   EXPECT_EQ(session.OnLine("NOOP \xff").output, "500 5.5.2 Invalid character in command line\r\n");
   EXPECT_EQ(session.OnLineTooLong().output, "500 5.5.2 Line too long\r\n");
 }

@@ -14,7 +14,8 @@ namespace {
 constexpr size_t kMaxReplyTextBytes = 400;
 
 // The reply to a malformed MAIL or RCPT argument; `bad_address` differs between the two.
-std::string_view ArgumentErrorReply(ArgumentError error, std::string_view syntax, std::string_view bad_address) {
+std::string_view ArgumentErrorReply(ArgumentError error, std::string_view syntax,
+                                    std::string_view bad_address) {
   switch (error) {
     case ArgumentError::kNone:
     case ArgumentError::kSyntax:
@@ -48,8 +49,8 @@ std::string CleanReplyText(std::string_view text) {
 
 ServerStep ServerSession::SayServerReply(const ServerReply& reply, bool positive_allowed) {
   const int reply_class = reply.code / 100;
-  const bool valid = reply.code >= 200 && reply.code <= 599 && reply_class != 3 &&
-                     (positive_allowed || reply_class != 2);
+  const bool valid =
+      reply.code >= 200 && reply.code <= 599 && reply_class != 3 && (positive_allowed || reply_class != 2);
   if (!valid) return Say("451 4.3.0 Internal error");
   std::string line = std::to_string(reply.code) + " ";
   if (!reply.enhanced_code.empty() &&

@@ -76,7 +76,8 @@ TEST(ServerTransaction, MailArgumentRefusals) {
       {"MAIL FROM:<a@a.example> SMTPUTF8=yes", "501 5.5.4 Bad parameter syntax"},
       {"MAIL FROM:<a@a.example> =x", "501 5.5.4 Bad parameter syntax"},
       {"MAIL FROM:<a@a.example> SIZE=1001", "552 5.3.4 Message size exceeds fixed maximum message size"},
-      {"MAIL FROM:<a@a.example> SIZE=99999999999999999999999", "552 5.3.4 Message size exceeds fixed maximum message size"},
+      {"MAIL FROM:<a@a.example> SIZE=99999999999999999999999",
+       "552 5.3.4 Message size exceeds fixed maximum message size"},
       {"MAIL FROM:<j\xc3\xb6rg@a.example>", "553 5.6.7 SMTPUTF8 is required for a non-ASCII address"},
       {"MAIL FROM:<a@a.example> BODY=8BIT\xc3\xb6", "500 5.5.2 Invalid character in command line"},
       {"MAIL FR\xc3\x96M:<a@a.example>", "500 5.5.2 Invalid character in command line"},
@@ -180,7 +181,8 @@ TEST(ServerTransaction, TooManyRecipients) {
   session.OnLine("EHLO a.example");
   session.SetAuthorized(false, nullptr);
   session.OnLine("MAIL FROM:<a@a.example>");
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(session.OnLine("RCPT TO:<b@b.example>").output, "250 2.1.5 Recipient OK\r\n");
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(session.OnLine("RCPT TO:<b@b.example>").output, "250 2.1.5 Recipient OK\r\n");
   for (int i = 0; i < 50; ++i) {
     ServerStep step = session.OnLine("RCPT TO:<c@b.example>");
     ASSERT_EQ(step.output, "452 4.5.3 Too many recipients\r\n") << i;
