@@ -9,5 +9,6 @@ void AddHealthRoutes(http::Router& router, ApiContext& context);
 void AddAccountRoutes(http::Router& router, ApiContext& context);
 void AddMessageRoutes(http::Router& router, ApiContext& context);
 void AddSandboxRoutes(http::Router& router, ApiContext& context);
+void AddSmtpConnectionRoutes(http::Router& router, ApiContext& context);
 
 }  // namespace herald::api

@@ -44,6 +44,7 @@ void RegisterRoutes(http::Router& router, ApiContext& context) {
   AddAccountRoutes(router, context);
   AddMessageRoutes(router, context);
   AddSandboxRoutes(router, context);
+  AddSmtpConnectionRoutes(router, context);
 }
 
 }  // namespace herald::api
