@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "core/message_labels.h"
+
 namespace herald::api {
 namespace {
 
@@ -11,11 +13,6 @@ using nlohmann::json;
 
 constexpr size_t kMaxSubjectBytes = 998;
 constexpr size_t kMaxHeaders = 50;
-constexpr size_t kMaxTags = 10;
-constexpr size_t kMaxTagBytes = 128;
-constexpr size_t kMaxMetadataKeys = 50;
-constexpr size_t kMaxMetadataKeyBytes = 64;
-constexpr size_t kMaxMetadataValueBytes = 1024;
 constexpr size_t kMaxIdempotencyKeyBytes = 255;
 
 const std::set<std::string, std::less<>> kKnownFields = {
@@ -97,12 +94,12 @@ std::optional<ApiError> ReadTags(const json& body, std::vector<std::string>& out
   auto it = body.find("tags");
   if (it == body.end()) return std::nullopt;
   if (!it->is_array()) return WrongType("tags", "an array of strings");
-  if (it->size() > kMaxTags)
-    return ApiError::Invalid("too_many", "at most " + std::to_string(kMaxTags) + " tags", "tags");
+  if (it->size() > core::kMaxTags)
+    return ApiError::Invalid("too_many", "at most " + std::to_string(core::kMaxTags) + " tags", "tags");
   for (const json& tag : *it) {
     if (!tag.is_string()) return WrongType("tags", "an array of strings");
     std::string text = tag.get<std::string>();
-    if (text.empty() || text.size() > kMaxTagBytes || HasControlCharacters(text, false))
+    if (!core::ValidateTag(text).ok())
       return ApiError::Invalid("invalid_value", "a tag has 1 to 128 bytes and no control characters", "tags");
     out.push_back(std::move(text));
   }
@@ -113,14 +110,15 @@ std::optional<ApiError> ReadMetadata(const json& body, json& out) {
   auto it = body.find("metadata");
   if (it == body.end()) return std::nullopt;
   if (!it->is_object()) return WrongType("metadata", "an object of strings");
-  if (it->size() > kMaxMetadataKeys)
-    return ApiError::Invalid("too_many", "at most " + std::to_string(kMaxMetadataKeys) + " metadata keys", "metadata");
+  if (it->size() > core::kMaxMetadataKeys)
+    return ApiError::Invalid("too_many", "at most " + std::to_string(core::kMaxMetadataKeys) + " metadata keys",
+                             "metadata");
   for (const auto& [key, value] : it->items()) {
     std::string field = "metadata." + key;
     if (!value.is_string()) return WrongType(field, "a string");
-    if (key.empty() || key.size() > kMaxMetadataKeyBytes || HasControlCharacters(key, false))
+    if (!core::ValidateMetadataKey(key).ok())
       return ApiError::Invalid("invalid_value", "metadata keys have 1 to 64 bytes", field);
-    if (value.get_ref<const std::string&>().size() > kMaxMetadataValueBytes)
+    if (!core::ValidateMetadataValue(value.get_ref<const std::string&>()).ok())
       return ApiError::Invalid("too_long", field + " is longer than 1024 bytes", field);
   }
   out = *it;
