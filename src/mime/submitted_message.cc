@@ -86,11 +86,18 @@ bool IsAtext(unsigned char c) {
   return std::string_view("!#$%&'*+-/=?^_`{|}~").find(static_cast<char>(c)) != std::string_view::npos;
 }
 
+// RFC 5322 dot-atom-text, with UTF-8 as atext (RFC 6532 §3.2): an envelope sender's domain may be UTF-8.
 bool IsDotAtomText(std::string_view text) {
   if (text.empty() || text.front() == '.' || text.back() == '.') return false;
   for (size_t i = 0; i < text.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c == '.' ? text[i - 1] == '.' : !IsAtext(c)) return false;
+    if (c >= 0x80) {
+      size_t length = Utf8SequenceLength(text, i);
+      if (length == 0) return false;
+      i += length - 1;
+    } else if (c == '.' ? text[i - 1] == '.' : !IsAtext(c)) {
+      return false;
+    }
   }
   return true;
 }
@@ -100,7 +107,8 @@ Status ValidateEdits(const SubmissionEdits& edits) {
   size_t at = id.find('@');
   if (id.size() > kMaxAddedMessageIdBytes || at == std::string::npos || !IsDotAtomText(id.substr(0, at)) ||
       !IsDotAtomText(id.substr(at + 1))) {
-    return Status::Internal("submission edits: message_id is not \"left@right\" of at most 250 atext bytes");
+    return Status::Internal(
+        "submission edits: message_id is not \"left@right\" of at most 250 bytes of atext");
   }
   const std::string& url = edits.list_help_url;
   constexpr size_t kListHelpOverhead = std::string_view("List-Help: <>").size();

@@ -64,7 +64,9 @@ namespace herald::mime {
 
 // What Herald adds to a submitted message.
 struct SubmissionEdits {
-  std::string message_id;     // "left@right", no brackets; added only when the message has none
+  // "left@right", no brackets, each side dot-atom text of ASCII or UTF-8 (RFC 6532), at most 250 bytes;
+  // added only when the message has none.
+  std::string message_id;
   TimePoint now;              // the Date added when the message has none
   std::string list_help_url;  // written as "List-Help: <url>"; empty: none is added
 };

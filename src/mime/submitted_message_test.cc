@@ -346,6 +346,23 @@ TEST(PrepareSubmittedMessage, OnlyTheHeaderSectionIsChecked) {
   EXPECT_EQ(Rest(prepared->raw), Rest(raw));
 }
 
+TEST(PrepareSubmittedMessage, AddsAUtf8MessageIdForAUtf8SenderDomain) {
+  SubmissionEdits edits = Edits();
+  edits.message_id =
+      "msg_1@b\xc3\xbc"
+      "cher.example";
+  Result<SubmittedMessage> prepared = Prepare(Message("From: a@b\xc3\xbc"
+                                                      "cher.example\r\n"),
+                                              edits);
+  ASSERT_TRUE(prepared.ok()) << prepared.status().ToString();
+  EXPECT_THAT(prepared->raw, HasSubstr("\r\nMessage-ID: <msg_1@b\xc3\xbc"
+                                       "cher.example>\r\n"));
+  edits.message_id =
+      "msg_1@b\xfc"
+      "cher.example";  // not UTF-8
+  EXPECT_EQ(Prepare(Message("From: a@shop.example\r\n"), edits).status().code(), Code::kInternal);
+}
+
 TEST(PrepareSubmittedMessage, RefusesMalformedEditsAsInternal) {
   SubmissionEdits edits = Edits();
   edits.message_id = "<a@b>";
