@@ -1,12 +1,14 @@
 // herald serve: builds every part from the configuration, wires them, runs until a signal.
 //
-//   HTTP threads ── api ── intake ──▶ store (durable) ──▶ scheduled queue
-//                                                            │
-//   delivery thread ◀──────────── dispatcher ◀───────────────┘ ── transport (capture | relay)
+//   HTTP threads ── api ───┐
+//                          ├── intake ──▶ store (durable) ──▶ scheduled queue
+//   (same threads) smtpd ──┘                                     │
+//   delivery thread ◀──────────── dispatcher ◀───────────────────┘ ── transport (capture | relay)
 //
 // Shutdown (SIGINT/SIGTERM): /readyz turns 503, the HTTP server stops accepting and finishes the
-// requests in flight, the dispatcher lets attempts in flight record their outcome, then the store
-// drains its last commits. Whatever waits in the queue is stored and resumes at the next start.
+// requests in flight, the SMTP relay stops accepting and tells idle clients 421 (a message being
+// stored is stored and answered first), the dispatcher lets attempts in flight record their outcome,
+// then the store drains its last commits. Whatever waits in the queue resumes at the next start.
 #include <utility>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -27,7 +29,9 @@
 #include "http/server.h"
 #include "intake/intake.h"
 #include "queue/recovery.h"
+#include "smtpd/server.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "tls/server_context.h"
 
 namespace herald::daemon {
 namespace {
@@ -53,6 +57,26 @@ std::unique_ptr<delivery::Transport> MakeTransport(const config::Config& config,
   smtp.command_timeout = config.delivery.command_timeout;
   delivery::SmtpTarget target{config.delivery.relay->host, config.delivery.relay->port};
   return std::make_unique<delivery::RelayTransport>(io.get_executor(), target, smtp);
+}
+
+smtpd::ServerOptions SmtpOptions(const config::Config& config) {
+  smtpd::ServerOptions options;
+  if (config.smtp.submission_listen) options.submission_listen = config.smtp.submission_listen->ToString();
+  if (config.smtp.submissions_listen) options.submissions_listen = config.smtp.submissions_listen->ToString();
+  options.max_connections = static_cast<size_t>(config.smtp.max_connections);
+  smtp::ServerOptions& protocol = options.session.protocol;
+  protocol.hostname = config.smtp.hostname;
+  protocol.max_message_bytes = config.smtp.max_message_size;
+  protocol.max_recipients = static_cast<size_t>(config.smtp.max_recipients);
+  protocol.max_errors = config.smtp.max_errors;
+  protocol.max_junk_commands = config.smtp.max_junk_commands;
+  options.session.command_timeout = config.smtp.command_timeout;
+  options.session.data_timeout = config.smtp.data_timeout;
+  return options;
+}
+
+bool SmtpEnabled(const config::Config& config) {
+  return config.smtp.submission_listen.has_value() || config.smtp.submissions_listen.has_value();
 }
 
 }  // namespace
@@ -110,6 +134,22 @@ int Serve(const CommonOptions& options) {
   http::Router router;
   api::RegisterRoutes(router, context);
 
+  // The SMTP relay: on the HTTP threads, each session on its own strand.
+  std::unique_ptr<asio::ssl::context> tls;
+  if (SmtpEnabled(config)) {
+    auto made = tls::MakeServerContext(config.tls.cert_file, config.tls.key_file);
+    if (!made.ok()) {
+      log->error("the SMTP relay needs TLS: {} (set tls.cert_file and tls.key_file, or run herald init)",
+                 made.status().message());
+      asio::post(delivery_io, [&] { dispatcher.Stop([&] { delivery_work.reset(); }); });
+      delivery_thread.join();
+      return 1;
+    }
+    tls = std::move(*made);
+  }
+  smtpd::RelayAccess relay_access(*store, clock);
+  smtpd::AuthThrottle auth_throttle(clock, config.smtp.auth_failure_limit, config.smtp.auth_failure_window);
+
   int threads = config.http.threads > 0 ? config.http.threads : static_cast<int>(std::thread::hardware_concurrency());
   threads = std::max(threads, 1);
   asio::io_context http_io(threads);
@@ -122,15 +162,35 @@ int Serve(const CommonOptions& options) {
     return 1;
   }
 
+  smtpd::SmtpServer smtp_server(http_io, SmtpOptions(config), {relay_access, auth_throttle, intake, tls.get()});
+  if (Status s = smtp_server.Start(); !s.ok()) {
+    log->error("SMTP relay: {}", s.ToString());
+    server.Stop();
+    asio::post(delivery_io, [&] { dispatcher.Stop([&] { delivery_work.reset(); }); });
+    http_io.run();
+    delivery_thread.join();
+    return 1;
+  }
+
   asio::signal_set signals(http_io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     log->info("signal {}: shutting down", signal);
     accepting = false;
     server.Stop();
+    smtp_server.Stop();
     asio::post(delivery_io, [&] { dispatcher.Stop([&] { delivery_work.reset(); }); });
   });
 
+  // The SMTP lines come first: "serving http://" is the line that says the daemon is ready.
+  if (smtp_server.submission_port() != 0) {
+    log->info("serving smtp://{}:{} (SMTP relay, STARTTLS)", config.smtp.submission_listen->host,
+              smtp_server.submission_port());
+  }
+  if (smtp_server.submissions_port() != 0) {
+    log->info("serving smtps://{}:{} (SMTP relay, implicit TLS)", config.smtp.submissions_listen->host,
+              smtp_server.submissions_port());
+  }
   log->info("herald {} serving http://{}:{} (delivery: {}, {} messages resumed from the queue)", kVersion,
             config.http.listen.host, server.port(),
             config.delivery.mode == config::DeliveryMode::kCapture ? "capture" : "relay to " + dispatch.site,

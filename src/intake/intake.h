@@ -1,6 +1,9 @@
 // Intake: the one path that accepts a message (DESIGN §3), whichever door it came through.
 //
-//   build the MIME message → store it and its `queued` event in one durable commit → schedule it
+//   API:  build the MIME message → store it and its `queued` event in one durable commit → schedule it
+//   SMTP: prepare the submitted MIME message (Message-ID, Date, List-Help, X-Herald-* read and
+//         removed) → check its From: domain → store one record per recipient, sharing the MIME
+//         bytes, in one durable commit → schedule them
 //
 // `done` runs once the message is on disk (or with the reason it is not); only then may the caller
 // acknowledge it. Intake never delivers: delivery takes messages from the scheduled queue.
@@ -41,6 +44,17 @@ struct SendRequest {
   std::string idempotency_key;
 };
 
+// A message submitted over the SMTP relay by an authorised SMTP connection.
+struct SmtpSubmission {
+  std::string account_id;
+  std::vector<std::string> allowed_domains;  // the connection's (lowercase): the From: domain must be one
+  std::string list_help_url;                 // empty: no List-Help header is added
+  std::string mail_from;                     // envelope sender (addr-spec), already checked against the domains
+  std::vector<std::string> rcpt_to;          // envelope recipients (addr-specs), at least one
+  bool smtputf8 = false;                     // the envelope asked for SMTPUTF8
+  std::string raw;                           // the message as received, dot-stuffing undone, CRLF line ends
+};
+
 struct Accepted {
   std::string id;
   core::MessageStatus status = core::MessageStatus::kQueued;
@@ -60,8 +74,15 @@ class Intake {
   // or the store's error (nothing was stored).
   void Submit(SendRequest request, storage::ResultCallback<Accepted> done);
 
+  // Accepts `submission`; `done` gets the new messages' ids in recipient order. Errors:
+  // InvalidArgument (the message cannot be parsed, or its X-Herald-* headers are wrong),
+  // PermissionDenied (its From: domain is not one of the connection's), or the store's error
+  // (nothing was stored).
+  void SubmitSmtp(SmtpSubmission submission, storage::ResultCallback<std::vector<std::string>> done);
+
  private:
   Result<storage::NewMessage> Build(SendRequest& request, TimePoint now) const;
+  Result<storage::NewMessageGroup> BuildGroup(SmtpSubmission& submission, TimePoint now) const;
 
   storage::Store& store_;
   queue::ScheduledQueue& queue_;

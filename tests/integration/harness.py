@@ -271,6 +271,8 @@ class Herald:
     """One Herald daemon on a temporary data directory. Call stop()/cleanup() (ProcessTestCase does)."""
 
     SERVING = re.compile(r"serving http://([0-9.]+):(\d+)")
+    SERVING_SMTP = re.compile(r"serving smtp://[0-9.]+:(\d+)")
+    SERVING_SMTPS = re.compile(r"serving smtps://[0-9.]+:(\d+)")
 
     def __init__(self, sets=None, name="herald", port=0):
         """sets: {key: value} given as --set key=value. port 0 lets the daemon pick (read back from its log)."""
@@ -285,6 +287,8 @@ class Herald:
         self.proc = None
         self.exit_expected = False
         self.port = None
+        self.smtp_port = None   # the STARTTLS port, once started
+        self.smtps_port = None  # the implicit-TLS port
         self.account_id = None
         self.api_key = None
         self.starts = 0
@@ -310,6 +314,10 @@ class Herald:
     def command(self):
         port = self.port if (self.port and self.requested_port) else self.requested_port
         args = [HERALD_BIN, "serve", "--data-dir", self.data_dir, "--set", f"http.listen={LOOPBACK}:{port}"]
+        # The SMTP relay on ports the system picks (read back from the log), unless a test names them.
+        for key in ("smtp.submission.listen", "smtp.submissions.listen"):
+            if key not in self.sets:
+                args += ["--set", f"{key}={LOOPBACK}:0"]
         for key, value in self.sets.items():
             args += ["--set", f"{key}={value}"]
         return args
@@ -336,6 +344,9 @@ class Herald:
             match = self.SERVING.search(text)
             if match:
                 self.port = int(match.group(2))
+                smtp, smtps = self.SERVING_SMTP.search(text), self.SERVING_SMTPS.search(text)
+                self.smtp_port = int(smtp.group(1)) if smtp else None
+                self.smtps_port = int(smtps.group(1)) if smtps else None
                 return self
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with status {self.proc.returncode} before serving:\n"
@@ -589,6 +600,85 @@ class ScriptedSmtp:
 
     def describe(self):
         return f"{self.name} ({process_state(self.proc)}): scripted_smtp.py on {self.relay}, folder {self.tmp}"
+
+
+# ------------------------------------------------------------------------------------------ SMTP relay client
+
+def create_smtp_connection(client, **fields):
+    """POST /v1/smtp-connections; answers the 201 body (with username and password). Fields override the
+    defaults: name "test", domains ["shop.example"], list_help_url https://shop.example/help."""
+    body = {"name": "test", "domains": ["shop.example"], "list_help_url": "https://shop.example/help"}
+    body.update(fields)
+    status, answer, _ = client.post("/v1/smtp-connections", body)
+    if status != 201:
+        raise AssertionError(f"POST /v1/smtp-connections answered {status} {answer}")
+    return answer
+
+
+class RawSmtp:
+    """A line-level SMTP client for exact dialogues: send what a test says, read each reply whole.
+
+    reply() answers (code, text of all lines joined by newlines); send_line() adds CRLF; send_raw() sends bytes as
+    they are (smuggling payloads, long lines)."""
+
+    def __init__(self, port, implicit_tls=False, timeout=30):
+        import ssl
+        self.sock = socket.create_connection((LOOPBACK, port), timeout=timeout)
+        self.buffer = b""
+        if implicit_tls:
+            self._wrap()
+
+    def _wrap(self):
+        import ssl
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        self.sock = context.wrap_socket(self.sock, server_hostname="localhost")
+
+    def starttls(self):
+        """STARTTLS and the handshake; answers the 220 reply."""
+        reply = self.command("STARTTLS")
+        if reply[0] == 220:
+            self._wrap()
+        return reply
+
+    def send_raw(self, data):
+        self.sock.sendall(data if isinstance(data, bytes) else data.encode())
+
+    def send_line(self, line):
+        self.send_raw((line if isinstance(line, bytes) else line.encode()) + b"\r\n")
+
+    def reply(self):
+        lines = []
+        while True:
+            while b"\r\n" not in self.buffer:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    raise ConnectionError(f"connection closed; got so far {lines!r} {self.buffer!r}")
+                self.buffer += chunk
+            line, self.buffer = self.buffer.split(b"\r\n", 1)
+            text = line.decode("utf-8", "replace")
+            lines.append(text[4:])
+            if len(text) < 4 or text[3] != "-":
+                return int(text[:3]), "\n".join(lines)
+
+    def command(self, line):
+        self.send_line(line)
+        return self.reply()
+
+    def closed(self, timeout=10):
+        """True when the server closes the connection (reads nothing more) within timeout."""
+        self.sock.settimeout(timeout)
+        try:
+            return self.sock.recv(1) == b""
+        except (ConnectionError, OSError):
+            return True
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
 
 
 # --------------------------------------------------------------------------------------------- test case base

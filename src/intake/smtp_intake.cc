@@ -1,0 +1,80 @@
+// Intake's SMTP door: Intake::SubmitSmtp (see intake.h).
+#include <algorithm>
+
+#include "base/random.h"
+#include "core/address.h"
+#include "intake/intake.h"
+#include "mime/submitted_message.h"
+
+namespace herald::intake {
+
+Result<storage::NewMessageGroup> Intake::BuildGroup(SmtpSubmission& submission, TimePoint now) const {
+  if (submission.rcpt_to.empty()) return Status::InvalidArgument("a message needs at least one recipient");
+  Result<core::EmailAddress> sender = core::ParseAddrSpec(submission.mail_from);
+  if (!sender.ok()) return Status::InvalidArgument("envelope sender: " + sender.status().message());
+
+  std::string first_id = NewId("msg", now);
+  mime::SubmissionEdits edits;
+  edits.message_id = first_id + "@" + core::AsciiLower(sender->domain);
+  edits.now = now;
+  edits.list_help_url = submission.list_help_url;
+  Result<mime::SubmittedMessage> prepared = mime::PrepareSubmittedMessage(submission.raw, edits);
+  if (!prepared.ok()) return prepared.status();
+  if (prepared->raw.size() > options_.max_message_bytes) {
+    return Status::InvalidArgument("the message is " + std::to_string(prepared->raw.size()) +
+                                   " bytes; the limit is " + std::to_string(options_.max_message_bytes));
+  }
+  std::string from_domain = core::AsciiLower(prepared->from.domain);
+  if (std::find(submission.allowed_domains.begin(), submission.allowed_domains.end(), from_domain) ==
+      submission.allowed_domains.end()) {
+    return Status::PermissionDenied("the From: header's domain " + from_domain +
+                                    " is not one of this SMTP connection's domains");
+  }
+
+  storage::NewMessageGroup group;
+  group.queued_at = now;
+  group.records.reserve(submission.rcpt_to.size());
+  for (size_t i = 0; i < submission.rcpt_to.size(); ++i) {
+    core::MessageRecord record;
+    record.id = i == 0 ? first_id : NewId("msg", now);
+    record.account_id = submission.account_id;
+    record.status = core::MessageStatus::kQueued;
+    record.mail_from = submission.mail_from;
+    record.rcpt_to = std::move(submission.rcpt_to[i]);
+    record.from_header = prepared->from_header;
+    record.to_header = prepared->to_header;
+    record.subject = prepared->subject;
+    record.tags = prepared->tags;
+    record.metadata = prepared->metadata;
+    record.created_at = now;
+    record.updated_at = now;
+    record.next_attempt_at = now;
+    record.smtputf8 = submission.smtputf8;
+    group.records.push_back(std::move(record));
+  }
+  group.raw = std::move(prepared->raw);
+  return group;
+}
+
+void Intake::SubmitSmtp(SmtpSubmission submission, storage::ResultCallback<std::vector<std::string>> done) {
+  TimePoint now = clock_.Now();
+  auto built = BuildGroup(submission, now);
+  if (!built.ok()) {
+    done(built.status());
+    return;
+  }
+  std::vector<std::string> ids;
+  ids.reserve(built->records.size());
+  for (const core::MessageRecord& record : built->records) ids.push_back(record.id);
+  store_.InsertMessageGroup(std::move(*built), [this, ids = std::move(ids), now, done = std::move(done)](
+                                                   Status stored) mutable {
+    if (!stored.ok()) {
+      done(stored);
+      return;
+    }
+    for (const std::string& id : ids) queue_.Schedule({id, now, 0, now});
+    done(std::move(ids));
+  });
+}
+
+}  // namespace herald::intake

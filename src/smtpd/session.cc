@@ -1,0 +1,404 @@
+#include "smtpd/session.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/await_callback.h"
+#include "base/log.h"
+#include "base/printable.h"
+#include "smtp/data_receiver.h"
+
+namespace herald::smtpd {
+namespace {
+
+namespace asio = boost::asio;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+constexpr size_t kReadChunk = 64 * 1024;
+constexpr Duration kWriteTimeout{60'000};
+constexpr size_t kMaxIdsInReply = 8;  // the 250 after DATA names this many ids, then counts the rest
+
+// Turns intake's answer into the reply to the final dot.
+smtp::ServerReply ReplyFor(const Result<std::vector<std::string>>& stored) {
+  if (stored.ok()) {
+    std::string text = "Ok: queued as";
+    for (size_t i = 0; i < stored->size() && i < kMaxIdsInReply; ++i) text += " " + (*stored)[i];
+    if (stored->size() > kMaxIdsInReply) text += " and " + std::to_string(stored->size() - kMaxIdsInReply) + " more";
+    return {250, "2.0.0", text};
+  }
+  const Status& s = stored.status();
+  switch (s.code()) {
+    case Code::kPermissionDenied:
+      return {550, "5.7.1", Printable(s.message(), 300)};
+    case Code::kInvalidArgument:
+      return {550, "5.6.0", Printable(s.message(), 300)};
+    default:
+      return {451, "4.3.0", "Temporary failure storing the message; try again later"};
+  }
+}
+
+class SessionImpl final : public SessionHandle, public std::enable_shared_from_this<SessionImpl> {
+ public:
+  SessionImpl(tcp::socket socket, const SessionOptions& options, SessionServices services, std::function<void()> ended)
+      : socket_(std::move(socket)),
+        options_(options),
+        services_(services),
+        ended_(std::move(ended)),
+        protocol_(options.protocol),
+        timer_(socket_.get_executor()) {
+    error_code ec;
+    tcp::endpoint remote = socket_.remote_endpoint(ec);
+    if (!ec) {
+      peer_ = remote.address().to_string();
+      if (remote.address().is_v4()) {
+        auto bytes = remote.address().to_v4().to_bytes();
+        client_ = core::IpAddress::FromBytes(bytes);
+      } else {
+        auto bytes = remote.address().to_v6().to_bytes();
+        client_ = core::IpAddress::FromBytes(bytes);
+      }
+    }
+    socket_.set_option(tcp::no_delay(true), ec);
+    Disarm();
+  }
+
+  void Start() {
+    auto self = shared_from_this();
+    asio::co_spawn(socket_.get_executor(), Watchdog(self), asio::detached);
+    asio::co_spawn(socket_.get_executor(), Run(self), asio::detached);
+  }
+
+  void Shutdown() override {
+    asio::post(socket_.get_executor(), [self = shared_from_this()] {
+      self->stopping_ = true;
+      if (self->waiting_for_command_) {
+        error_code ec;
+        self->socket_.cancel(ec);
+      }
+    });
+  }
+
+ private:
+  // ---- I/O with a deadline (the watchdog closes the socket when it passes) ----
+
+  asio::awaitable<void> Watchdog(std::shared_ptr<SessionImpl> self) {
+    while (!finished_) {
+      error_code ec;
+      co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (finished_) break;
+      if (timer_.expiry() <= asio::steady_timer::clock_type::now()) {
+        timed_out_ = true;
+        socket_.close(ec);
+        break;
+      }
+    }
+  }
+
+  void Arm(Duration timeout) { timer_.expires_after(timeout); }
+  void Disarm() { timer_.expires_at(asio::steady_timer::time_point::max()); }
+
+  // Reads some bytes onto the end of in_; false at the end of the connection, an error or a timeout.
+  asio::awaitable<bool> ReadMore(Duration timeout) {
+    size_t old = in_.size();
+    in_.resize(old + kReadChunk);
+    Arm(timeout);
+    error_code ec;
+    size_t n = tls_ ? co_await tls_->async_read_some(asio::buffer(in_.data() + old, kReadChunk),
+                                                     asio::redirect_error(asio::use_awaitable, ec))
+                    : co_await socket_.async_read_some(asio::buffer(in_.data() + old, kReadChunk),
+                                                       asio::redirect_error(asio::use_awaitable, ec));
+    Disarm();
+    in_.resize(old + n);
+    co_return !ec;
+  }
+
+  asio::awaitable<bool> Flush() {
+    if (out_.empty()) co_return true;
+    Arm(kWriteTimeout);
+    error_code ec;
+    if (tls_) {
+      co_await asio::async_write(*tls_, asio::buffer(out_), asio::redirect_error(asio::use_awaitable, ec));
+    } else {
+      co_await asio::async_write(socket_, asio::buffer(out_), asio::redirect_error(asio::use_awaitable, ec));
+    }
+    Disarm();
+    out_.clear();
+    co_return !ec;
+  }
+
+  // Drops what was read up to `pos_`, keeping the buffer from growing with a long session.
+  void Compact() {
+    if (pos_ == 0) return;
+    in_.erase(0, pos_);
+    pos_ = 0;
+  }
+
+  // ---- the conversation ----
+
+  enum class LineResult { kLine, kTooLong, kClosed };
+
+  // The next command line (without CRLF) into `line`, reading as needed; replies produced so far
+  // are written first when the client must be waited for.
+  asio::awaitable<LineResult> NextLine(std::string& line) {
+    for (;;) {
+      size_t lf = in_.find('\n', pos_);
+      if (lf != std::string::npos) {
+        size_t end = lf;
+        bool crlf = end > pos_ && in_[end - 1] == '\r';
+        if (crlf) --end;
+        line.assign(in_, pos_, end - pos_);
+        // A bare LF ends the line too, but the line keeps it, so the state machine refuses it as a
+        // control character: commands must end with CRLF.
+        if (!crlf) line.push_back('\n');
+        pos_ = lf + 1;
+        if (discarding_) {
+          discarding_ = false;
+          continue;
+        }
+        co_return LineResult::kLine;
+      }
+      if (in_.size() - pos_ > smtp::kMaxAuthLineBytes) {
+        pos_ = in_.size();
+        if (!discarding_) {
+          discarding_ = true;
+          co_return LineResult::kTooLong;
+        }
+      }
+      Compact();
+      if (stopping_ || !co_await Flush()) co_return LineResult::kClosed;
+      waiting_for_command_ = true;
+      bool read = co_await ReadMore(options_.command_timeout);
+      waiting_for_command_ = false;
+      if (!read) co_return LineResult::kClosed;
+    }
+  }
+
+  asio::awaitable<void> Run(std::shared_ptr<SessionImpl> self) {
+    co_await Converse();
+    finished_ = true;
+    error_code ec;
+    timer_.cancel();
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
+    if (ended_) ended_();
+  }
+
+  asio::awaitable<void> Converse() {
+    auto log = Logger("smtpd");
+    if (options_.protocol.implicit_tls) {
+      // The implicit-TLS port: the handshake comes first; the state machine knows it runs under TLS.
+      tls_.emplace(socket_, *services_.tls);
+      if (!co_await Handshake()) co_return;
+    }
+    if (client_) {
+      if (auto trusted = services_.access.ForClientAddress(*client_)) Authorize(*trusted, "trusted network");
+    }
+    out_ += protocol_.Greeting().output;
+
+    std::string line;
+    for (;;) {
+      LineResult got = co_await NextLine(line);
+      smtp::ServerStep step;
+      if (got == LineResult::kClosed) {
+        if (timed_out_) {
+          log->info("{}: timed out waiting for a command", peer_);
+          timed_out_ = false;
+          out_ += protocol_.OnTimeout().output;
+          (void)co_await Flush();
+        } else if (stopping_) {
+          out_ += "421 4.3.2 " + options_.protocol.hostname + " Service shutting down\r\n";
+          (void)co_await Flush();
+        }
+        co_return;
+      }
+      step = got == LineResult::kTooLong ? protocol_.OnLineTooLong() : protocol_.OnLine(line);
+      if (!co_await Perform(step)) co_return;
+    }
+  }
+
+  // Writes the step's replies (buffered) and carries out its action and the ones that follow from it.
+  // False once the session is over.
+  asio::awaitable<bool> Perform(smtp::ServerStep step) {
+    for (;;) {
+      out_ += step.output;
+      switch (step.action) {
+        case smtp::Action::kNone:
+          co_return true;
+        case smtp::Action::kClose:
+          (void)co_await Flush();
+          co_return false;
+        case smtp::Action::kStartTls:
+          if (!co_await Flush()) co_return false;
+          // Anything the client sent after STARTTLS, before the handshake, is dropped: it could
+          // otherwise be taken as commands sent under TLS (CVE-2011-0411).
+          in_.clear();
+          pos_ = 0;
+          tls_.emplace(socket_, *services_.tls);
+          if (!co_await Handshake()) co_return false;
+          protocol_.OnTlsStarted();
+          connection_.reset();
+          if (client_) {
+            if (auto trusted = services_.access.ForClientAddress(*client_)) Authorize(*trusted, "trusted network");
+          }
+          co_return true;
+        case smtp::Action::kAuthenticate:
+          step = protocol_.OnAuthResult(CheckCredentials());
+          continue;
+        case smtp::Action::kReadData: {
+          if (!co_await Flush()) co_return false;
+          std::optional<smtp::DataOutcome> outcome = co_await ReadData();
+          if (!outcome) co_return false;  // the connection ended inside the data: nothing is stored
+          step = protocol_.OnData(*outcome);
+          continue;
+        }
+        case smtp::Action::kStore:
+          step = protocol_.OnStored(co_await Store());
+          continue;
+      }
+    }
+  }
+
+  asio::awaitable<bool> Handshake() {
+    Arm(options_.command_timeout);
+    error_code ec;
+    co_await tls_->async_handshake(ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
+    Disarm();
+    if (ec) {
+      Logger("smtpd")->info("{}: TLS handshake failed: {}", peer_, Printable(ec.message(), 200));
+      co_return false;
+    }
+    co_return true;
+  }
+
+  void Authorize(const core::SmtpConnection& connection, std::string_view how) {
+    connection_ = connection;
+    Logger("smtpd")->info("{}: authorised as SMTP connection {} ({})", peer_, connection.id, how);
+    // Trusted networks decide for themselves whether TLS is required; AUTH happens only under TLS.
+    bool require_tls = how == "trusted network" && connection.require_tls;
+    protocol_.SetAuthorized(require_tls, [connection](const smtp::Path& sender) -> std::optional<smtp::ServerReply> {
+      if (sender.null()) {
+        return smtp::ServerReply{550, "5.7.1", "A null sender is not accepted; send from one of this connection's domains"};
+      }
+      if (!RelayAccess::AllowsDomain(connection, sender.address.domain)) {
+        return smtp::ServerReply{550, "5.7.1", "Sender domain " + Printable(core::AsciiLower(sender.address.domain), 255) +
+                                                   " is not one of this SMTP connection's domains"};
+      }
+      return std::nullopt;
+    });
+  }
+
+  smtp::AuthResult CheckCredentials() {
+    auto log = Logger("smtpd");
+    if (services_.throttle.Blocked(peer_)) {
+      log->warn("{}: AUTH refused: too many recent failures from this address", peer_);
+      return smtp::AuthResult::kTemporary;
+    }
+    const smtp::Credentials& credentials = protocol_.credentials();
+    if (!credentials.authzid.empty() && credentials.authzid != credentials.username) {
+      services_.throttle.RecordFailure(peer_);
+      log->info("{}: AUTH {} failed: authorisation identity differs from the username", peer_, credentials.mechanism);
+      return smtp::AuthResult::kRejected;
+    }
+    Result<core::SmtpConnection> found = services_.access.Authenticate(credentials.username, credentials.password);
+    if (found.ok()) {
+      Authorize(*found, "AUTH " + credentials.mechanism);
+      return smtp::AuthResult::kAccepted;
+    }
+    if (found.status().code() == Code::kUnavailable) {
+      log->error("{}: AUTH: {}", peer_, found.status().message());
+      return smtp::AuthResult::kTemporary;
+    }
+    services_.throttle.RecordFailure(peer_);
+    log->info("{}: AUTH {} failed for user {}", peer_, credentials.mechanism, Printable(credentials.username, 64));
+    return smtp::AuthResult::kRejected;
+  }
+
+  // The data's outcome; nullopt when the connection ended (or timed out) before the data did.
+  asio::awaitable<std::optional<smtp::DataOutcome>> ReadData() {
+    smtp::DataReceiver receiver(protocol_.max_message_bytes());
+    for (;;) {
+      pos_ += receiver.Feed(std::string_view(in_).substr(pos_));
+      if (receiver.done()) break;
+      Compact();
+      if (!co_await ReadMore(options_.data_timeout)) {
+        if (timed_out_) Logger("smtpd")->info("{}: timed out reading message data", peer_);
+        co_return std::nullopt;
+      }
+    }
+    if (receiver.outcome() == smtp::DataOutcome::kComplete) message_ = receiver.TakeMessage();
+    co_return receiver.outcome();
+  }
+
+  asio::awaitable<smtp::ServerReply> Store() {
+    const smtp::Envelope& envelope = protocol_.envelope();
+    if (!connection_) co_return smtp::ServerReply{451, "4.3.0", "Not authorised; try again"};  // not reached
+    intake::SmtpSubmission submission;
+    submission.account_id = connection_->account_id;
+    submission.allowed_domains = connection_->domains;
+    submission.list_help_url = connection_->list_help_url;
+    submission.mail_from = envelope.mail_from.address.AddrSpec();
+    for (const smtp::Path& rcpt : envelope.rcpt_to) submission.rcpt_to.push_back(rcpt.address.AddrSpec());
+    submission.smtputf8 = envelope.smtputf8;
+    submission.raw = std::move(message_);
+    message_.clear();
+    size_t size = submission.raw.size();
+    size_t recipients = submission.rcpt_to.size();
+
+    auto stored = co_await AwaitCallback<Result<std::vector<std::string>>>(
+        [&](auto done) { services_.intake.SubmitSmtp(std::move(submission), done); });
+    smtp::ServerReply reply = ReplyFor(stored);
+    auto log = Logger("smtpd");
+    if (stored.ok()) {
+      services_.access.NoteUse(*connection_);
+      log->info("{}: {} accepted {} ({} bytes, {} recipients)", peer_, connection_->id, stored->front(), size,
+                recipients);
+    } else if (reply.code >= 500) {
+      log->info("{}: {} refused a message: {}", peer_, connection_->id, stored.status().message());
+    } else {
+      log->error("{}: {} could not store a message: {}", peer_, connection_->id, stored.status().ToString());
+    }
+    co_return reply;
+  }
+
+  tcp::socket socket_;
+  std::optional<ssl::stream<tcp::socket&>> tls_;
+  const SessionOptions& options_;
+  SessionServices services_;
+  std::function<void()> ended_;
+  smtp::ServerSession protocol_;
+  asio::steady_timer timer_;
+  std::string peer_ = "unknown";
+  std::optional<core::IpAddress> client_;
+  std::optional<core::SmtpConnection> connection_;
+  std::string in_;
+  size_t pos_ = 0;
+  std::string out_;
+  std::string message_;
+  bool discarding_ = false;
+  bool waiting_for_command_ = false;
+  bool stopping_ = false;
+  bool timed_out_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+std::shared_ptr<SessionHandle> StartSession(tcp::socket socket, const SessionOptions& options, SessionServices services,
+                                            std::function<void()> ended) {
+  auto session = std::make_shared<SessionImpl>(std::move(socket), options, services, std::move(ended));
+  session->Start();
+  return session;
+}
+
+}  // namespace herald::smtpd
