@@ -145,6 +145,20 @@ class ReadmeTest(harness.ProcessTestCase):
         self.assertIsNotNone(html, sandbox["raw"])
         self.assertIn("<p>Thanks for your order!</p>", html.get_content())
 
+        # The third block: an SMTP connection, and swaks sending through the relay on port 587.
+        self.assertGreaterEqual(len(blocks), 3, "README.md has no SMTP relay example")
+        done = subprocess.run(["bash", "-c", "set -e\n" + blocks[2]], env=env, capture_output=True, text=True,
+                              timeout=120, cwd=harness.SOURCE_DIR)
+        self.assertEqual(done.returncode, 0, f"the README's SMTP example failed:\n{done.stdout}\n{done.stderr}")
+        queued = re.search(r"<~\s+250 2\.0\.0 Ok: queued as (msg_\w+)", done.stdout)
+        self.assertIsNotNone(queued, done.stdout)
+        client = harness.ApiClient(README_PORT, key)
+        try:
+            relayed = client.message(queued.group(1))
+        finally:
+            client.close()  # before the stop: a connection the server closes would hold its port in TIME_WAIT
+        self.assertEqual(relayed["tags"], ["order-confirmation"], relayed)
+
         code = run.terminate()
         self.assertIn(code, (0, 143), f"run.sh exited with {code} on SIGTERM")
         self.assertTrue(harness.port_is_free(README_PORT), "herald still listens after run.sh stopped")

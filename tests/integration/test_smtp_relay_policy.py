@@ -214,5 +214,60 @@ class SmtpRelayPolicyTest(harness.ProcessTestCase):
             self.assertEqual(smtp.reply()[0], 250)
 
 
+class SmtpRelayLimitsTest(harness.ProcessTestCase):
+    """Limits that need a daemon of their own: the connection limit and failed-AUTH throttling."""
+
+    def test_connections_beyond_the_limit_are_told_421(self):
+        herald = self.own(harness.Herald({"smtp.max_connections": 2}, name="smtp-maxconn")).start()
+        held = [harness.RawSmtp(herald.smtp_port) for _ in range(2)]
+        for smtp in held:
+            self.addCleanup(smtp.close)
+            self.assertEqual(smtp.reply()[0], 220)
+        third = harness.RawSmtp(herald.smtp_port)
+        self.addCleanup(third.close)
+        code, text = third.reply()
+        self.assertEqual(code, 421, text)
+        self.assertTrue(text.startswith("4.7.0"), text)
+        self.assertTrue(third.closed())
+        held[0].command("QUIT")
+        held[0].close()
+
+        def accepted():
+            smtp = harness.RawSmtp(herald.smtp_port)
+            try:
+                return smtp.reply()[0] == 220
+            finally:
+                smtp.close()
+        harness.wait_until(accepted, 10, 0.1, "a free slot after a session ended")
+
+    def test_failed_auth_is_throttled_per_client_address(self):
+        herald = self.own(harness.Herald({"smtp.auth_failure_limit": 3, "smtp.auth_failure_window": "10m"},
+                                         name="smtp-throttle")).start()
+        api = herald.client()
+        self.addCleanup(api.close)
+        connection = harness.create_smtp_connection(api)
+
+        def auth(password, source="127.0.0.1"):
+            sock = socket.create_connection(("127.0.0.1", herald.smtp_port), source_address=(source, 0))
+            smtp = harness.RawSmtp.__new__(harness.RawSmtp)
+            smtp.sock, smtp.buffer = sock, b""
+            try:
+                smtp.reply()
+                smtp.command("EHLO client.test")
+                smtp.starttls()
+                smtp.command("EHLO client.test")
+                return smtp.command(f"AUTH PLAIN {plain(connection['username'], password)}")
+            finally:
+                smtp.close()
+
+        for _ in range(3):
+            self.assertEqual(auth("wrong")[0], 535)
+        code, text = auth(connection["password"])
+        self.assertEqual(code, 454, "the right password is refused too while the address is throttled")
+        self.assertTrue(text.startswith("4.7.0"), text)
+        self.assertEqual(auth(connection["password"], source="127.0.0.5")[0], 235,
+                         "another client address is not affected")
+
+
 if __name__ == "__main__":
     harness.main()
