@@ -20,6 +20,7 @@ json MessageJson(const core::MessageRecord& m, const std::vector<core::Event>* e
       {"campaign", m.campaign.empty() ? json(nullptr) : json(m.campaign)},
       {"from", m.from_header},
       {"to", m.to_header},
+      {"recipient", m.rcpt_to},  // the envelope recipient: one per message, also when To: names several
       {"subject", m.subject},
       {"tags", m.tags},
       {"metadata", m.metadata},
