@@ -202,7 +202,7 @@ class SessionImpl final : public SessionHandle, public std::enable_shared_from_t
       if (!co_await Handshake()) co_return;
     }
     if (client_) {
-      if (auto trusted = services_.access.ForClientAddress(*client_)) Authorize(*trusted, "trusted network");
+      if (auto trusted = services_.access.ForClientAddress(*client_)) Authorize(*trusted, Via::kTrustedNetwork);
     }
     out_ += protocol_.Greeting().output;
 
@@ -249,7 +249,7 @@ class SessionImpl final : public SessionHandle, public std::enable_shared_from_t
           protocol_.OnTlsStarted();
           connection_.reset();
           if (client_) {
-            if (auto trusted = services_.access.ForClientAddress(*client_)) Authorize(*trusted, "trusted network");
+            if (auto trusted = services_.access.ForClientAddress(*client_)) Authorize(*trusted, Via::kTrustedNetwork);
           }
           co_return true;
         case smtp::Action::kAuthenticate:
@@ -281,11 +281,14 @@ class SessionImpl final : public SessionHandle, public std::enable_shared_from_t
     co_return true;
   }
 
-  void Authorize(const core::SmtpConnection& connection, std::string_view how) {
+  enum class Via { kTrustedNetwork, kAuth };
+
+  void Authorize(const core::SmtpConnection& connection, Via via) {
     connection_ = connection;
-    Logger("smtpd")->info("{}: authorised as SMTP connection {} ({})", peer_, connection.id, how);
-    // Trusted networks decide for themselves whether TLS is required; AUTH happens only under TLS.
-    bool require_tls = how == "trusted network" && connection.require_tls;
+    Logger("smtpd")->info("{}: authorised as SMTP connection {} ({})", peer_, connection.id,
+                          via == Via::kAuth ? "AUTH " + protocol_.credentials().mechanism : "trusted network");
+    // A trusted network's connection says whether it needs TLS; AUTH happens only under TLS anyway.
+    bool require_tls = via == Via::kTrustedNetwork && connection.require_tls;
     protocol_.SetAuthorized(require_tls, [connection](const smtp::Path& sender) -> std::optional<smtp::ServerReply> {
       if (sender.null()) {
         return smtp::ServerReply{550, "5.7.1", "A null sender is not accepted; send from one of this connection's domains"};
@@ -312,7 +315,7 @@ class SessionImpl final : public SessionHandle, public std::enable_shared_from_t
     }
     Result<core::SmtpConnection> found = services_.access.Authenticate(credentials.username, credentials.password);
     if (found.ok()) {
-      Authorize(*found, "AUTH " + credentials.mechanism);
+      Authorize(*found, Via::kAuth);
       return smtp::AuthResult::kAccepted;
     }
     if (found.status().code() == Code::kUnavailable) {
@@ -342,7 +345,8 @@ class SessionImpl final : public SessionHandle, public std::enable_shared_from_t
 
   asio::awaitable<smtp::ServerReply> Store() {
     const smtp::Envelope& envelope = protocol_.envelope();
-    if (!connection_) co_return smtp::ServerReply{451, "4.3.0", "Not authorised; try again"};  // not reached
+    // The state machine allows DATA only after SetAuthorized, which Authorize pairs with connection_.
+    if (!connection_) co_return smtp::ServerReply{451, "4.3.0", "Not authorised; try again"};
     intake::SmtpSubmission submission;
     submission.account_id = connection_->account_id;
     submission.allowed_domains = connection_->domains;
