@@ -92,7 +92,8 @@ class SessionImpl final : public SessionHandle, public std::enable_shared_from_t
  private:
   // ---- I/O with a deadline (the watchdog closes the socket when it passes) ----
 
-  asio::awaitable<void> Watchdog(std::shared_ptr<SessionImpl> self) {
+  // `self` keeps the session alive while the coroutine runs.
+  asio::awaitable<void> Watchdog([[maybe_unused]] std::shared_ptr<SessionImpl> self) {
     while (!finished_) {
       error_code ec;
       co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -184,7 +185,7 @@ class SessionImpl final : public SessionHandle, public std::enable_shared_from_t
     }
   }
 
-  asio::awaitable<void> Run(std::shared_ptr<SessionImpl> self) {
+  asio::awaitable<void> Run([[maybe_unused]] std::shared_ptr<SessionImpl> self) {
     co_await Converse();
     finished_ = true;
     error_code ec;
