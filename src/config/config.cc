@@ -1,8 +1,10 @@
 #include "config/config.h"
 
+#include <arpa/inet.h>
 #include <toml++/toml.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <map>
@@ -60,6 +62,28 @@ Status AssignListen(std::optional<HostPort>& field, const std::string& text) {
   auto parsed = ParseHostPort(text);
   if (!parsed.ok()) return parsed.status();
   field = *parsed;
+  return Status::Ok();
+}
+
+// A comma-separated list of name servers, each an IP address literal with its port.
+Status AssignNameServers(std::vector<HostPort>& field, const std::string& text) {
+  std::vector<HostPort> servers;
+  size_t begin = 0;
+  while (begin < text.size()) {
+    size_t comma = std::min(text.find(',', begin), text.size());
+    std::string item = text.substr(begin, comma - begin);
+    while (!item.empty() && item.front() == ' ') item.erase(0, 1);
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    auto server = ParseHostPort(item);
+    if (!server.ok()) return server.status();
+    unsigned char address[16];
+    if (inet_pton(AF_INET, server->host.c_str(), address) != 1 && inet_pton(AF_INET6, server->host.c_str(), address) != 1)
+      return Status::InvalidArgument("'" + server->host + "' is not an IP address");
+    if (server->port == 0) return Status::InvalidArgument("'" + item + "' has port 0");
+    servers.push_back(*server);
+    begin = comma + 1;
+  }
+  field = std::move(servers);
   return Status::Ok();
 }
 
@@ -173,6 +197,15 @@ const std::vector<KeyDef>& KeyDefs() {
          c.tls.key_file = v;
          return Status::Ok();
        }},
+      {{"dns.nameservers", ValueType::kString, "",
+        "Name servers for MX, address and TXT lookups: IP:port entries separated by commas ([v6]:port); empty means those of /etc/resolv.conf."},
+       [](Config& c, const std::string& v) { return AssignNameServers(c.dns.nameservers, v); }},
+      {{"dns.timeout", ValueType::kDuration, "5s",
+        "Time a DNS query waits for each name server on its first try; doubled on each later round."},
+       [](Config& c, const std::string& v) { return Assign(c.dns.timeout, [&] { return ParseDurationValue(v); }); }},
+      {{"dns.tries", ValueType::kInteger, "2",
+        "Rounds over the name servers before a lookup fails, deferring the message."},
+       [](Config& c, const std::string& v) { return Assign(c.dns.tries, [&] { return ParseInteger(v, 1, 10); }); }},
       {{"messages.idempotency_window", ValueType::kDuration, "24h",
         "How long an idempotency_key returns the message it first created."},
        [](Config& c, const std::string& v) {

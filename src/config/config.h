@@ -76,6 +76,12 @@ struct Config {
     std::string key_file;   // resolved: <data_dir>/tls/key.pem unless set
   } tls;
 
+  struct Dns {
+    std::vector<HostPort> nameservers;  // IP address literals; empty: those of /etc/resolv.conf
+    Duration timeout{};                 // the first try at each server; doubled each later round
+    int tries = 0;
+  } dns;
+
   struct Messages {
     Duration idempotency_window{};
   } messages;

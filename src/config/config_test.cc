@@ -85,6 +85,29 @@ TEST(ParseHostPort, ReadsHostsAndBracketedV6) {
   EXPECT_FALSE(ParseHostPort(":25").ok());
 }
 
+TEST(LoadConfig, DnsNameServers) {
+  auto defaults = LoadConfig(Options());
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_TRUE(defaults->dns.nameservers.empty());
+  EXPECT_EQ(defaults->dns.timeout, Duration(5000));
+  EXPECT_EQ(defaults->dns.tries, 2);
+
+  auto two = LoadConfig(Options({"dns.nameservers=127.0.0.1:5353, [::1]:53", "dns.timeout=800ms", "dns.tries=3"}));
+  ASSERT_TRUE(two.ok()) << two.status().ToString();
+  ASSERT_EQ(two->dns.nameservers.size(), 2u);
+  EXPECT_EQ(two->dns.nameservers[0].ToString(), "127.0.0.1:5353");
+  EXPECT_EQ(two->dns.nameservers[1].ToString(), "[::1]:53");
+  EXPECT_EQ(two->dns.timeout, Duration(800));
+  EXPECT_EQ(two->dns.tries, 3);
+
+  for (const char* bad : {"dns.nameservers=ns.example.com:53", "dns.nameservers=192.0.2.1", "dns.nameservers=192.0.2.1:0",
+                          "dns.nameservers=192.0.2.1:53,,", "dns.tries=0"}) {
+    auto config = LoadConfig(Options({bad}));
+    ASSERT_FALSE(config.ok()) << bad;
+    EXPECT_NE(config.status().message().find(std::string(bad).substr(0, std::string(bad).find('='))), std::string::npos);
+  }
+}
+
 // docs/configuration.md must list every key with its default, and nothing else.
 TEST(ConfigurationReference, MatchesTheKeyTable) {
   std::ifstream doc(std::string(HERALD_SOURCE_DIR) + "/docs/configuration.md");
