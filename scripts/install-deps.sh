@@ -9,12 +9,14 @@ packages=(
   # libraries (DESIGN §8)
   libboost1.74-dev libssl-dev libgmime-3.0-dev libsqlite3-dev nlohmann-json3-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libgoogle-perftools-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libgoogle-perftools-dev libc-ares-dev
   # real peers and tools used by the tests and benchmarks
   postfix swaks python3-aiosmtpd curl wrk sqlite3 procps
   # SMTP relay clients (tests/integration/test_smtp_clients.py): msmtp; swaks's TLS (Net::SSLeay);
   # the Cyrus SASL PLAIN/LOGIN mechanisms for Postfix's SMTP client
   msmtp libnet-ssleay-perl libsasl2-modules
+  # an authoritative DNS server for test zones (src/dns/ares_resolver_test.cc starts its own)
+  nsd
 )
 
 missing=()
@@ -33,3 +35,7 @@ export DEBIAN_FRONTEND=noninteractive
 echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"
+# NSD is installed only for the tests, which start their own: the system service is not wanted on port 53.
+if command -v systemctl >/dev/null && systemctl is-enabled nsd.service >/dev/null 2>&1; then
+  systemctl disable --now nsd.service >/dev/null 2>&1 || true
+fi
