@@ -29,11 +29,6 @@ Status ValidateMailbox(const core::EmailAddress& address, std::string_view field
   return Status::Ok();
 }
 
-bool IsAtext(unsigned char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return std::string_view("!#$%&'*+-/=?^_`{|}~").find(static_cast<char>(c)) != std::string_view::npos;
-}
-
 bool IsDotAtomText(std::string_view text) {
   if (text.empty() || text.front() == '.' || text.back() == '.') return false;
   for (size_t i = 0; i < text.size(); ++i) {

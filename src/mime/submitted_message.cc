@@ -81,11 +81,6 @@ std::string FormatDate(TimePoint now) {
 
 // ---- Edits (Herald's own values) ----
 
-bool IsAtext(unsigned char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return std::string_view("!#$%&'*+-/=?^_`{|}~").find(static_cast<char>(c)) != std::string_view::npos;
-}
-
 // RFC 5322 dot-atom-text, with UTF-8 as atext (RFC 6532 §3.2): an envelope sender's domain may be UTF-8.
 bool IsDotAtomText(std::string_view text) {
   if (text.empty() || text.front() == '.' || text.back() == '.') return false;

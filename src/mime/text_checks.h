@@ -23,6 +23,9 @@ bool HasControlCharacter(std::string_view text);
 
 bool IsAscii(std::string_view text);
 
+// RFC 5322 atext: letters, digits and !#$%&'*+-/=?^_`{|}~.
+bool IsAtext(unsigned char c);
+
 // ASCII case-insensitive equality.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 // ASCII case-insensitive prefix test.
