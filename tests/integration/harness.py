@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 import unittest
+import uuid
 
 SOURCE_DIR = os.environ.get("HERALD_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -602,6 +603,47 @@ class ScriptedSmtp:
         return f"{self.name} ({process_state(self.proc)}): scripted_smtp.py on {self.relay}, folder {self.tmp}"
 
 
+# ------------------------------------------------------------------------------------------- load under crash
+
+class BackgroundSender:
+    """Threads that keep sending until stopped, each message's outcome recorded by a unique token, for tests
+    that kill the daemon under load. Subclasses implement _work(), the loop each thread runs until
+    self.stopping is set, recording into self.acked (token -> what the acknowledgement named) and
+    self.unknown (tokens whose outcome a failure hid) under self.lock."""
+
+    def __init__(self, threads, prefix="load"):
+        self.run = f"{prefix}-{uuid.uuid4().hex[:8]}"
+        self.lock = threading.Lock()
+        self.acked = {}
+        self.unknown = set()
+        self.counter = 0
+        self.stopping = threading.Event()
+        self.threads = [threading.Thread(target=self._work, daemon=True) for _ in range(threads)]
+
+    def start(self):
+        for t in self.threads:
+            t.start()
+        return self
+
+    def stop(self, timeout=120):
+        self.stopping.set()
+        for t in self.threads:
+            t.join(timeout=timeout)
+
+    def acked_count(self):
+        with self.lock:
+            return len(self.acked)
+
+    def next_token(self):
+        """(n, a token unique to this run)."""
+        with self.lock:
+            self.counter += 1
+            return self.counter, f"{self.run}-{self.counter}"
+
+    def _work(self):
+        raise NotImplementedError
+
+
 # ------------------------------------------------------------------------------------------ SMTP relay client
 
 def create_smtp_connection(client, **fields):
@@ -621,9 +663,10 @@ class RawSmtp:
     reply() answers (code, text of all lines joined by newlines); send_line() adds CRLF; send_raw() sends bytes as
     they are (smuggling payloads, long lines)."""
 
-    def __init__(self, port, implicit_tls=False, timeout=30):
-        import ssl
-        self.sock = socket.create_connection((LOOPBACK, port), timeout=timeout)
+    def __init__(self, port, implicit_tls=False, timeout=30, source=None):
+        """source: the loopback address to connect from (127.0.0.2, …), e.g. to be in a trusted network."""
+        self.sock = socket.create_connection((LOOPBACK, port), timeout=timeout,
+                                             source_address=(source, 0) if source else None)
         self.buffer = b""
         if implicit_tls:
             self._wrap()

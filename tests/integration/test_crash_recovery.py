@@ -3,9 +3,7 @@
 stopped (SIGTERM) in the middle of its work; after a restart on the same data directory every message that got
 a 202 is delivered to the smtp-sink. Duplicates: after SIGKILL at most delivery.concurrency (the attempts in
 flight at the kill); after SIGTERM none."""
-import threading
 import time
-import uuid
 
 import harness
 
@@ -13,46 +11,21 @@ CONCURRENCY = 8
 SENDER_THREADS = 8
 
 
-class Sender:
-    """Threads that keep sending until stopped, each request's outcome recorded by its token."""
+class Sender(harness.BackgroundSender):
+    """API clients that keep sending until stopped; acked: token -> message id (answered 202)."""
 
     def __init__(self, herald, threads=SENDER_THREADS):
+        super().__init__(threads, prefix="crash")
         self.herald = herald
-        self.run = uuid.uuid4().hex[:8]
-        self.lock = threading.Lock()
-        self.acked = {}          # token -> message id (answered 202)
-        self.unknown = set()     # tokens whose request failed after it may have been sent
         self.refused = 0         # connection refused: nothing was sent
         self.other = []          # (token, status, body): answered, but not 202
-        self.counter = 0
-        self.stopping = threading.Event()
-        self.threads = [threading.Thread(target=self._work, daemon=True) for _ in range(threads)]
-
-    def start(self):
-        for t in self.threads:
-            t.start()
-        return self
-
-    def stop(self):
-        self.stopping.set()
-        for t in self.threads:
-            t.join(timeout=120)
-
-    def acked_count(self):
-        with self.lock:
-            return len(self.acked)
-
-    def _next_token(self):
-        with self.lock:
-            self.counter += 1
-            return self.counter, f"crash-{self.run}-{self.counter}"
 
     def _work(self):
         client = None
         while not self.stopping.is_set():
             if client is None:
                 client = harness.ApiClient(self.herald.port, self.herald.api_key, timeout=30)
-            n, token = self._next_token()
+            n, token = self.next_token()
             try:
                 status, body, _ = client.send(harness.message(n, token))
             except ConnectionRefusedError:

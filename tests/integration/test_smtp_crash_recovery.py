@@ -2,9 +2,7 @@
 """Nothing the SMTP relay acknowledged is lost (issue 3, acceptance 3): clients pipeline messages (MAIL, RCPT
 and DATA in one write, several transactions per session) while the daemon is killed with SIGKILL; after a
 restart every message whose final dot got a 250 is delivered to a real smtp-sink."""
-import threading
 import time
-import uuid
 
 import harness
 
@@ -13,44 +11,17 @@ SESSIONS = 6
 PER_SESSION = 20
 
 
-class PipelinedSender:
-    """Threads that each run sessions of PER_SESSION pipelined transactions until stopped."""
+class PipelinedSender(harness.BackgroundSender):
+    """SMTP clients that each run sessions of PER_SESSION pipelined transactions until stopped;
+    acked: token -> the two message ids the final dot's 250 named."""
 
     def __init__(self, port, address):
+        super().__init__(SESSIONS, prefix="smtp")
         self.port, self.address = port, address
-        self.run = uuid.uuid4().hex[:8]
-        self.lock = threading.Lock()
-        self.acked = {}       # token -> [message ids] (the final dot answered 250)
-        self.unknown = set()  # tokens whose outcome the crash hid
-        self.refused = []     # (token, reply): answered, but not 250
-        self.counter = 0
-        self.stopping = threading.Event()
-        self.threads = [threading.Thread(target=self._work, daemon=True) for _ in range(SESSIONS)]
-
-    def start(self):
-        for t in self.threads:
-            t.start()
-        return self
-
-    def stop(self):
-        self.stopping.set()
-        for t in self.threads:
-            t.join(timeout=60)
-
-    def acked_count(self):
-        with self.lock:
-            return len(self.acked)
-
-    def _token(self):
-        with self.lock:
-            self.counter += 1
-            return f"smtp-{self.run}-{self.counter}"
+        self.refused = []     # (token, code, text): answered, but not 250
 
     def _session(self):
-        import socket
-        sock = socket.create_connection(("127.0.0.1", self.port), source_address=(self.address, 0), timeout=30)
-        smtp = harness.RawSmtp.__new__(harness.RawSmtp)
-        smtp.sock, smtp.buffer = sock, b""
+        smtp = harness.RawSmtp(self.port, source=self.address)
         assert smtp.reply()[0] == 220
         assert smtp.command("EHLO pipeliner.test")[0] == 250
         return smtp
@@ -67,7 +38,7 @@ class PipelinedSender:
                 for _ in range(PER_SESSION):
                     if self.stopping.is_set():
                         break
-                    token = self._token()
+                    _, token = self.next_token()
                     # RFC 2920: MAIL, RCPT and DATA go in one write; the content follows the 354.
                     smtp.send_raw(f"MAIL FROM:<orders@{DOMAIN}>\r\nRCPT TO:<a@example.com>\r\n"
                                   f"RCPT TO:<b@example.com>\r\nDATA\r\n".encode())

@@ -4,7 +4,6 @@ acceptance 2): AUTH before STARTTLS, a wrong password, a disabled connection, a 
 foreign From:, a 31 MB message (declared and undeclared), a 2,000-byte command line, junk commands, SMTP
 smuggling payloads. Also: trusted networks without AUTH, and require_tls for them."""
 import base64
-import socket
 
 import harness
 
@@ -195,9 +194,7 @@ class SmtpRelayPolicyTest(harness.ProcessTestCase):
                                                  require_tls=False)
         strict = harness.create_smtp_connection(self.api, name="strict", trusted_networks=["127.0.0.3/32"])
         for address, connection, wants_tls in (("127.0.0.2", trusted, False), ("127.0.0.3", strict, True)):
-            sock = socket.create_connection(("127.0.0.1", self.herald.smtp_port), source_address=(address, 0))
-            smtp = harness.RawSmtp.__new__(harness.RawSmtp)
-            smtp.sock, smtp.buffer = sock, b""
+            smtp = harness.RawSmtp(self.herald.smtp_port, source=address)
             self.addCleanup(smtp.close)
             self.assertEqual(smtp.reply()[0], 220)
             self.assertEqual(smtp.command("EHLO client.test")[0], 250)
@@ -248,9 +245,7 @@ class SmtpRelayLimitsTest(harness.ProcessTestCase):
         connection = harness.create_smtp_connection(api)
 
         def auth(password, source="127.0.0.1"):
-            sock = socket.create_connection(("127.0.0.1", herald.smtp_port), source_address=(source, 0))
-            smtp = harness.RawSmtp.__new__(harness.RawSmtp)
-            smtp.sock, smtp.buffer = sock, b""
+            smtp = harness.RawSmtp(herald.smtp_port, source=source)
             try:
                 smtp.reply()
                 smtp.command("EHLO client.test")
