@@ -27,6 +27,7 @@ using boost::system::error_code;
 
 constexpr size_t kReadChunk = 64 * 1024;
 constexpr Duration kWriteTimeout{60'000};
+constexpr Duration kHandshakeTimeout{30'000};
 constexpr size_t kMaxIdsInReply = 8;  // the 250 after DATA names this many ids, then counts the rest
 
 // Turns intake's answer into the reply to the final dot.
@@ -82,7 +83,7 @@ class SessionImpl final : public SessionHandle, public std::enable_shared_from_t
   void Shutdown() override {
     asio::post(socket_.get_executor(), [self = shared_from_this()] {
       self->stopping_ = true;
-      if (self->waiting_for_command_) {
+      if (self->reading_) {
         error_code ec;
         self->socket_.cancel(ec);
       }
@@ -113,12 +114,15 @@ class SessionImpl final : public SessionHandle, public std::enable_shared_from_t
   asio::awaitable<bool> ReadMore(Duration timeout) {
     size_t old = in_.size();
     in_.resize(old + kReadChunk);
+    if (stopping_) co_return false;
     Arm(timeout);
+    reading_ = true;
     error_code ec;
     size_t n = tls_ ? co_await tls_->async_read_some(asio::buffer(in_.data() + old, kReadChunk),
                                                      asio::redirect_error(asio::use_awaitable, ec))
                     : co_await socket_.async_read_some(asio::buffer(in_.data() + old, kReadChunk),
                                                        asio::redirect_error(asio::use_awaitable, ec));
+    reading_ = false;
     Disarm();
     in_.resize(old + n);
     co_return !ec;
@@ -178,9 +182,7 @@ class SessionImpl final : public SessionHandle, public std::enable_shared_from_t
       }
       Compact();
       if (stopping_ || !co_await Flush()) co_return LineResult::kClosed;
-      waiting_for_command_ = true;
       bool read = co_await ReadMore(options_.command_timeout);
-      waiting_for_command_ = false;
       if (!read) co_return LineResult::kClosed;
     }
   }
@@ -259,7 +261,15 @@ class SessionImpl final : public SessionHandle, public std::enable_shared_from_t
         case smtp::Action::kReadData: {
           if (!co_await Flush()) co_return false;
           std::optional<smtp::DataOutcome> outcome = co_await ReadData();
-          if (!outcome) co_return false;  // the connection ended inside the data: nothing is stored
+          if (!outcome) {
+            // The connection ended (or is being shut down) inside the data: nothing is stored, and
+            // the client, told nothing but 421, sends the message again later.
+            if (stopping_) {
+              out_ += "421 4.3.2 " + options_.protocol.hostname + " Service shutting down\r\n";
+              (void)co_await Flush();
+            }
+            co_return false;
+          }
           step = protocol_.OnData(*outcome);
           continue;
         }
@@ -271,7 +281,7 @@ class SessionImpl final : public SessionHandle, public std::enable_shared_from_t
   }
 
   asio::awaitable<bool> Handshake() {
-    Arm(options_.command_timeout);
+    Arm(kHandshakeTimeout);
     error_code ec;
     co_await tls_->async_handshake(ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
     Disarm();
@@ -391,7 +401,7 @@ class SessionImpl final : public SessionHandle, public std::enable_shared_from_t
   std::string out_;
   std::string message_;
   bool discarding_ = false;
-  bool waiting_for_command_ = false;
+  bool reading_ = false;  // a read is pending: Shutdown cancels it
   bool stopping_ = false;
   bool timed_out_ = false;
   bool finished_ = false;

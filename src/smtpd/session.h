@@ -50,8 +50,9 @@ struct SessionServices {
 class SessionHandle {
  public:
   virtual ~SessionHandle() = default;
-  // Asks the session to end: a client waiting between commands is told 421 4.3.2 and disconnected;
-  // a message being stored is stored and answered first.
+  // Asks the session to end: a client waiting for a reply or sending message data is told 421 4.3.2
+  // and disconnected (nothing of an unfinished message is kept); a message being stored is stored and
+  // answered first.
   virtual void Shutdown() = 0;
 };
 

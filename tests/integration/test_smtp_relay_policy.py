@@ -263,6 +263,40 @@ class SmtpRelayLimitsTest(harness.ProcessTestCase):
         self.assertEqual(auth(connection["password"], source="127.0.0.5")[0], 235,
                          "another client address is not affected")
 
+    def test_a_graceful_stop_tells_waiting_clients_421_and_keeps_no_half_sent_message(self):
+        herald = self.own(harness.Herald(name="smtp-stop")).start()
+        api = herald.client()
+        connection = harness.create_smtp_connection(api)
+        api.close()
+
+        idle = harness.RawSmtp(herald.smtp_port)
+        self.addCleanup(idle.close)
+        idle.reply()
+        self.assertEqual(idle.command("EHLO client.test")[0], 250)
+        sending = harness.RawSmtp(herald.smtp_port)
+        self.addCleanup(sending.close)
+        sending.reply()
+        sending.command("EHLO client.test")
+        sending.starttls()
+        sending.command("EHLO client.test")
+        self.assertEqual(sending.command(f"AUTH PLAIN {plain(connection['username'], connection['password'])}")[0],
+                         235)
+        sending.command(f"MAIL FROM:<orders@{DOMAIN}>")
+        sending.command("RCPT TO:<jane@example.com>")
+        self.assertEqual(sending.command("DATA")[0], 354)
+        sending.send_raw(message(body="the first half of a message\r\n"))  # and never the end
+
+        self.assertEqual(herald.terminate(timeout=30), 0, herald.log_tail())
+        for smtp in (idle, sending):
+            code, text = smtp.reply()
+            self.assertEqual(code, 421, text)
+            self.assertTrue(text.startswith("4.3.2"), text)
+
+        herald.restart()
+        api = herald.client()
+        self.addCleanup(api.close)
+        self.assertEqual(api.list_all(), [], "nothing of the unfinished message may be stored")
+
 
 if __name__ == "__main__":
     harness.main()
