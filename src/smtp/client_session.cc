@@ -50,8 +50,9 @@ std::string_view ToString(Outcome outcome) {
   return "unknown";
 }
 
-Verdict VerdictFromReply(const Reply& reply) {
+Verdict VerdictFromReply(const Reply& reply, RepliedCommand command) {
   Verdict verdict;
+  verdict.command = command;
   verdict.outcome = reply.Positive()    ? Outcome::kDelivered
                     : reply.Permanent() ? Outcome::kPermanentFailure
                                         : Outcome::kTemporaryFailure;
@@ -105,7 +106,8 @@ Step ClientSession::OnReply(const Reply& reply) {
 }
 
 Step ClientSession::OnConnectReply(const Reply& reply) {
-  if (reply.code == 421) return FailConnection(VerdictFromReply(reply), /*send_quit=*/false);
+  const RepliedCommand answered = state_ == State::kGreeting ? RepliedCommand::kGreeting : RepliedCommand::kHelo;
+  if (reply.code == 421) return FailConnection(VerdictFromReply(reply, answered), /*send_quit=*/false);
   const bool refused = reply.Transient() || reply.Permanent();
   switch (state_) {
     case State::kGreeting:
@@ -113,7 +115,7 @@ Step ClientSession::OnConnectReply(const Reply& reply) {
         state_ = State::kEhlo;
         return Write("EHLO " + policy_.ehlo_name + std::string(kCrlf));
       }
-      if (refused) return FailConnection(VerdictFromReply(reply), /*send_quit=*/true);
+      if (refused) return FailConnection(VerdictFromReply(reply, answered), /*send_quit=*/true);
       break;
     case State::kEhlo:
       if (reply.Positive()) {
@@ -124,14 +126,14 @@ Step ClientSession::OnConnectReply(const Reply& reply) {
         state_ = State::kHelo;
         return Write("HELO " + policy_.ehlo_name + std::string(kCrlf));
       }
-      if (refused) return FailConnection(VerdictFromReply(reply), /*send_quit=*/true);
+      if (refused) return FailConnection(VerdictFromReply(reply, answered), /*send_quit=*/true);
       break;
     case State::kHelo:
       if (reply.Positive()) {
         extensions_ = Extensions();
         return AfterHello();
       }
-      if (refused) return FailConnection(VerdictFromReply(reply), /*send_quit=*/true);
+      if (refused) return FailConnection(VerdictFromReply(reply, answered), /*send_quit=*/true);
       break;
     case State::kStartTls:
       if (reply.Positive()) {
@@ -141,7 +143,7 @@ Step ClientSession::OnConnectReply(const Reply& reply) {
         return step;
       }
       if (refused && policy_.require_tls) {
-        Verdict verdict = VerdictFromReply(reply);
+        Verdict verdict = VerdictFromReply(reply, answered);
         verdict.outcome = Outcome::kTemporaryFailure;  // our policy failed, not the message
         return FailConnection(std::move(verdict), /*send_quit=*/true);
       }
@@ -153,7 +155,7 @@ Step ClientSession::OnConnectReply(const Reply& reply) {
     default:
       assert(false && "OnConnectReply outside the connection phase");
   }
-  Verdict verdict = VerdictFromReply(reply);
+  Verdict verdict = VerdictFromReply(reply, answered);
   verdict.outcome = Outcome::kTemporaryFailure;
   verdict.reply.text = Printable("unexpected reply: " + reply.Text(), kMaxRecordedTextBytes);
   return FailConnection(std::move(verdict), /*send_quit=*/true);
@@ -323,12 +325,16 @@ Step ClientSession::StartMessage(const OutgoingMessage& message) {
 Step ClientSession::OnTransactionReply(const Reply& reply) {
   assert(!awaiting_.empty());
   const Command command = awaiting_.front();
+  const RepliedCommand answered = command == Command::kMail   ? RepliedCommand::kMailFrom
+                                  : command == Command::kRcpt ? RepliedCommand::kRcptTo
+                                  : command == Command::kRset ? RepliedCommand::kUnknown
+                                                              : RepliedCommand::kData;
   awaiting_.pop_front();
   answered_ = true;
   const bool refused = reply.Transient() || reply.Permanent();
 
   if (reply.code == 421) {  // the server is closing the connection
-    if (!verdict_) verdict_ = VerdictFromReply(reply);
+    if (!verdict_) verdict_ = VerdictFromReply(reply, answered);
     return FailConnection(*verdict_, /*send_quit=*/false);
   }
 
@@ -337,7 +343,7 @@ Step ClientSession::OnTransactionReply(const Reply& reply) {
     case Command::kRset:
       if (!reply.Positive()) {
         // The server's state is unknown: whatever MAIL gets now says nothing about the message.
-        Verdict verdict = VerdictFromReply(reply);
+        Verdict verdict = VerdictFromReply(reply, answered);
         verdict.outcome = Outcome::kTemporaryFailure;
         verdict.reply.text = Printable("RSET refused: " + reply.Text(), kMaxRecordedTextBytes);
         if (!verdict_) verdict_ = std::move(verdict);
@@ -347,7 +353,7 @@ Step ClientSession::OnTransactionReply(const Reply& reply) {
     case Command::kMail:
     case Command::kRcpt:
       if (refused) {
-        if (!verdict_) verdict_ = VerdictFromReply(reply);
+        if (!verdict_) verdict_ = VerdictFromReply(reply, answered);
       } else if (!reply.Positive()) {
         unexpected = true;
       }
@@ -366,14 +372,14 @@ Step ClientSession::OnTransactionReply(const Reply& reply) {
         return step;
       }
       if (refused) {
-        if (!verdict_) verdict_ = VerdictFromReply(reply);
+        if (!verdict_) verdict_ = VerdictFromReply(reply, answered);
       } else {
         unexpected = true;
       }
       break;
     case Command::kDataEnd:
       if (refused || reply.Positive()) {
-        if (!verdict_) verdict_ = VerdictFromReply(reply);
+        if (!verdict_) verdict_ = VerdictFromReply(reply, answered);
       } else {
         unexpected = true;
       }
@@ -381,7 +387,7 @@ Step ClientSession::OnTransactionReply(const Reply& reply) {
   }
   if (unexpected) {  // replies and commands no longer match: give up the connection
     if (!verdict_) {
-      Verdict verdict = VerdictFromReply(reply);
+      Verdict verdict = VerdictFromReply(reply, answered);
       verdict.outcome = Outcome::kTemporaryFailure;
       verdict.reply.text = Printable("unexpected reply: " + reply.Text(), kMaxRecordedTextBytes);
       verdict_ = std::move(verdict);

@@ -38,6 +38,7 @@
 #include <string_view>
 
 #include "core/message.h"
+#include "smtp/bounce_classification.h"
 #include "smtp/extensions.h"
 #include "smtp/reply.h"
 
@@ -61,6 +62,8 @@ std::string_view ToString(Outcome outcome);
 struct Verdict {
   Outcome outcome = Outcome::kTemporaryFailure;
   core::RemoteReply reply;
+  // The command `reply` answered (for ClassifyReply); kUnknown for a local decision.
+  RepliedCommand command = RepliedCommand::kUnknown;
   // The connection broke before the server answered any command for this message: sending it
   // again at once on a new connection cannot deliver it twice (e.g. a reused connection that the
   // server had closed while idle).
@@ -145,8 +148,8 @@ class ClientSession {
   bool answered_ = false;           // the server has answered a command of this transaction
 };
 
-// The verdict a reply gives: 2xx delivered, 4xx temporary, 5xx permanent; others temporary.
-Verdict VerdictFromReply(const Reply& reply);
+// The verdict a reply to `command` gives: 2xx delivered, 4xx temporary, 5xx permanent; others temporary.
+Verdict VerdictFromReply(const Reply& reply, RepliedCommand command = RepliedCommand::kUnknown);
 // A verdict decided here, not by a server reply (code 0).
 Verdict LocalVerdict(Outcome outcome, std::string_view enhanced_code, std::string_view text);
 

@@ -171,6 +171,11 @@ TEST(ClientSession, RefusalAtEachStepDecidesTheOutcomeAndRsetPrecedesTheNextMess
     EXPECT_EQ(step.verdict->reply.code, std::stoi(c.reply.substr(0, 3)));
     EXPECT_EQ(step.verdict->reply.enhanced_code, c.reply.substr(4, 5));
     EXPECT_EQ(step.verdict->reply.text, c.reply.substr(10));
+    // The verdict says which command the reply answered (bounce classification reads it).
+    const RepliedCommand answered = c.at == At::kMail   ? RepliedCommand::kMailFrom
+                                    : c.at == At::kRcpt ? RepliedCommand::kRcptTo
+                                                        : RepliedCommand::kData;
+    EXPECT_EQ(step.verdict->command, answered);
 
     step = session.StartMessage(message);
     EXPECT_TRUE(step.write.starts_with("RSET\r\nMAIL FROM:") || step.write == "RSET\r\n") << step.write;
@@ -269,6 +274,7 @@ TEST(ClientSession, GreetingRefusals) {
     ASSERT_TRUE(step.verdict.has_value());
     EXPECT_EQ(step.verdict->outcome, c.outcome) << c.greeting;
     EXPECT_EQ(step.verdict->reply.code, std::stoi(c.greeting.substr(0, 3)));
+    EXPECT_EQ(step.verdict->command, RepliedCommand::kGreeting) << c.greeting;
   }
 }
 
