@@ -114,11 +114,13 @@ const std::vector<KeyDef>& KeyDefs() {
          return Status::Ok();
        }},
       {{"delivery.mode", ValueType::kString, "capture",
-        "capture: keep messages in the sandbox (nothing leaves the machine); relay: hand them to delivery.relay."},
+        "capture: keep messages in the sandbox (nothing leaves the machine); relay: hand them to delivery.relay; "
+        "mx: deliver to each recipient domain's MX hosts."},
        [](Config& c, const std::string& v) {
          if (v == "capture") c.delivery.mode = DeliveryMode::kCapture;
          else if (v == "relay") c.delivery.mode = DeliveryMode::kRelay;
-         else return Status::InvalidArgument("'" + v + "' is not capture or relay");
+         else if (v == "mx") c.delivery.mode = DeliveryMode::kMx;
+         else return Status::InvalidArgument("'" + v + "' is not capture, relay or mx");
          return Status::Ok();
        }},
       {{"delivery.relay", ValueType::kString, "", "The smarthost (host:port) used in relay mode."},
@@ -134,6 +136,13 @@ const std::vector<KeyDef>& KeyDefs() {
        }},
       {{"delivery.concurrency", ValueType::kInteger, "16", "Delivery attempts (and so SMTP connections) running at once."},
        [](Config& c, const std::string& v) { return Assign(c.delivery.concurrency, [&] { return ParseInteger(v, 1, 10000); }); }},
+      {{"delivery.site_concurrency", ValueType::kInteger, "10",
+        "In mx mode, delivery attempts running at once to one site (a set of MX hosts), within delivery.concurrency."},
+       [](Config& c, const std::string& v) {
+         return Assign(c.delivery.site_concurrency, [&] { return ParseInteger(v, 1, 10000); });
+       }},
+      {{"delivery.smtp_port", ValueType::kInteger, "25", "In mx mode, the port of the MX hosts."},
+       [](Config& c, const std::string& v) { return Assign(c.delivery.smtp_port, [&] { return ParseInteger(v, 1, 65535); }); }},
       {{"delivery.ehlo_name", ValueType::kString, "", "Name sent in EHLO; empty means this machine's host name."},
        [](Config& c, const std::string& v) {
          c.delivery.ehlo_name = v;

@@ -20,7 +20,7 @@
 
 namespace herald::config {
 
-enum class DeliveryMode { kCapture, kRelay };
+enum class DeliveryMode { kCapture, kRelay, kMx };
 
 struct HostPort {
   std::string host;
@@ -47,6 +47,8 @@ struct Config {
     DeliveryMode mode = DeliveryMode::kCapture;
     std::optional<HostPort> relay;  // set when mode is relay
     int concurrency = 0;
+    int site_concurrency = 0;  // mx: attempts at once to one site
+    int smtp_port = 0;         // mx: the port of the MX hosts
     std::string ehlo_name;
     bool opportunistic_tls = true;
     Duration retry_initial{};

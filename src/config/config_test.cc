@@ -36,6 +36,18 @@ TEST(LoadConfig, DefaultsAreValidAndDocumented) {
   EXPECT_EQ(config->delivery.retry_initial, Duration(60'000));
   EXPECT_EQ(config->delivery.max_age, Duration(5 * 86'400'000LL));
   EXPECT_FALSE(config->delivery.ehlo_name.empty());
+  EXPECT_EQ(config->delivery.smtp_port, 25);
+  EXPECT_EQ(config->delivery.site_concurrency, 10);
+}
+
+TEST(LoadConfig, MxModeWithItsPortAndSiteConcurrency) {
+  auto config = LoadConfig(Options({"delivery.mode=mx", "delivery.smtp_port=2525", "delivery.site_concurrency=3"}));
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->delivery.mode, DeliveryMode::kMx);
+  EXPECT_EQ(config->delivery.smtp_port, 2525);
+  EXPECT_EQ(config->delivery.site_concurrency, 3);
+  EXPECT_FALSE(LoadConfig(Options({"delivery.smtp_port=0"})).ok());
+  EXPECT_FALSE(LoadConfig(Options({"delivery.mode=smarthost"})).ok());
 }
 
 TEST(LoadConfig, FileThenEnvironmentThenSetWin) {

@@ -128,4 +128,9 @@ std::string AsciiLower(std::string_view text) {
   return out;
 }
 
+std::string DomainOf(std::string_view addr_spec) {
+  const size_t at = addr_spec.rfind('@');
+  return at == std::string_view::npos ? std::string() : AsciiLower(addr_spec.substr(at + 1));
+}
+
 }  // namespace herald::core

@@ -33,4 +33,7 @@ Status ValidateDisplayName(std::string_view name);
 // Lowercases ASCII letters; for comparing domains.
 std::string AsciiLower(std::string_view text);
 
+// The domain of an addr-spec (what follows its last '@'), ASCII-lowercased; empty without an '@'.
+std::string DomainOf(std::string_view addr_spec);
+
 }  // namespace herald::core

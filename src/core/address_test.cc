@@ -32,6 +32,12 @@ TEST(ParseAddrSpec, RejectsMalformedAddresses) {
   EXPECT_FALSE(ParseAddrSpec(std::string(250, 'a') + "@example.com").ok());
 }
 
+TEST(DomainOf, TakesWhatFollowsTheLastAtLowercased) {
+  EXPECT_EQ(DomainOf("Jane@Example.COM"), "example.com");
+  EXPECT_EQ(DomainOf("\"a@b\"@mx.Example"), "mx.example");
+  EXPECT_EQ(DomainOf("postmaster"), "");
+}
+
 TEST(DisplayName, RefusesControlCharacters) {
   EXPECT_TRUE(ValidateDisplayName("Jane Doe").ok());
   EXPECT_FALSE(ValidateDisplayName("Jane\r\nBcc: x").ok());

@@ -3,7 +3,8 @@
 //   HTTP threads ── api ───┐
 //                          ├── intake ──▶ store (durable) ──▶ scheduled queue
 //   (same threads) smtpd ──┘                                     │
-//   delivery thread ◀──────────── dispatcher ◀───────────────────┘ ── transport (capture | relay)
+//   delivery thread ◀──────────── dispatcher ◀───────────────────┘ ── transport (capture | relay | mx)
+//                                      └─ (mx) MX router ── caching resolver ── c-ares resolver
 //
 // Shutdown (SIGINT/SIGTERM): /readyz turns 503, the HTTP server stops accepting and finishes the
 // requests in flight, the SMTP relay stops accepting and tells idle clients 421 (a message being
@@ -25,7 +26,11 @@
 #include "daemon/version.h"
 #include "delivery/capture_transport.h"
 #include "delivery/dispatcher.h"
+#include "delivery/mx_router.h"
+#include "delivery/mx_transport.h"
 #include "delivery/relay_transport.h"
+#include "dns/ares_resolver.h"
+#include "dns/caching_resolver.h"
 #include "http/server.h"
 #include "intake/intake.h"
 #include "queue/recovery.h"
@@ -47,7 +52,9 @@ http::ServerOptions HttpOptions(const config::Config& config) {
   return options;
 }
 
-std::unique_ptr<delivery::Transport> MakeTransport(const config::Config& config, asio::io_context& io) {
+// `resolver` is set in mx mode.
+std::unique_ptr<delivery::Transport> MakeTransport(const config::Config& config, asio::io_context& io,
+                                                   dns::Resolver* resolver) {
   if (config.delivery.mode == config::DeliveryMode::kCapture) return std::make_unique<delivery::CaptureTransport>();
   delivery::SmtpClientOptions smtp;
   smtp.ehlo_name = config.delivery.ehlo_name;
@@ -55,8 +62,37 @@ std::unique_ptr<delivery::Transport> MakeTransport(const config::Config& config,
   smtp.connect_timeout = config.delivery.connect_timeout;
   smtp.greeting_timeout = config.delivery.command_timeout;
   smtp.command_timeout = config.delivery.command_timeout;
+  const size_t max_idle = static_cast<size_t>(config.delivery.concurrency);
+  if (config.delivery.mode == config::DeliveryMode::kMx) {
+    delivery::MxTransportOptions mx;
+    mx.port = static_cast<uint16_t>(config.delivery.smtp_port);
+    mx.smtp = smtp;
+    mx.max_idle = max_idle;
+    return std::make_unique<delivery::MxTransport>(io.get_executor(), *resolver, mx);
+  }
   delivery::SmtpTarget target{config.delivery.relay->host, config.delivery.relay->port};
-  return std::make_unique<delivery::RelayTransport>(io.get_executor(), target, smtp);
+  return std::make_unique<delivery::RelayTransport>(io.get_executor(), target, smtp, std::chrono::seconds(20),
+                                                    max_idle);
+}
+
+dns::AresOptions ResolverOptions(const config::Config& config) {
+  dns::AresOptions options;
+  for (const config::HostPort& server : config.dns.nameservers) options.nameservers.push_back({server.host, server.port});
+  options.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(config.dns.timeout);
+  options.tries = config.dns.tries;
+  return options;
+}
+
+std::string DeliveryDescription(const config::Config& config) {
+  switch (config.delivery.mode) {
+    case config::DeliveryMode::kCapture:
+      return "capture";
+    case config::DeliveryMode::kRelay:
+      return "relay to " + config.delivery.relay->ToString();
+    case config::DeliveryMode::kMx:
+      return "mx, port " + std::to_string(config.delivery.smtp_port);
+  }
+  return "?";
 }
 
 smtpd::ServerOptions SmtpOptions(const config::Config& config) {
@@ -114,15 +150,42 @@ int Serve(const CommonOptions& options) {
     return 1;
   }
 
-  // Delivery: one thread, its own io_context.
+  // Delivery: one thread, its own io_context. In mx mode, DNS through c-ares on that thread too.
   asio::io_context delivery_io(1);
   auto delivery_work = asio::make_work_guard(delivery_io);
-  std::unique_ptr<delivery::Transport> transport = MakeTransport(config, delivery_io);
+  const bool mx = config.delivery.mode == config::DeliveryMode::kMx;
+  std::unique_ptr<dns::AresResolver> ares;
+  std::unique_ptr<dns::CachingResolver> resolver;
+  std::unique_ptr<delivery::MxRouter> mx_router;
+  if (mx) {
+    auto made = dns::AresResolver::Create(delivery_io.get_executor(), ResolverOptions(config));
+    if (!made.ok()) {
+      log->error("cannot start the DNS resolver: {}", made.status().ToString());
+      return 1;
+    }
+    ares = std::move(*made);
+    resolver = std::make_unique<dns::CachingResolver>(*ares, clock);
+    mx_router = std::make_unique<delivery::MxRouter>(*resolver);
+  }
+  std::unique_ptr<delivery::Transport> transport = MakeTransport(config, delivery_io, resolver.get());
   delivery::DispatcherOptions dispatch;
   dispatch.concurrency = config.delivery.concurrency;
+  // Relay and capture have one site, limited by the total alone.
+  dispatch.site_concurrency = mx ? config.delivery.site_concurrency : config.delivery.concurrency;
   dispatch.retry = {config.delivery.retry_initial, config.delivery.retry_max, config.delivery.max_age};
-  dispatch.site = config.delivery.mode == config::DeliveryMode::kCapture ? "capture" : config.delivery.relay->ToString();
-  delivery::Dispatcher dispatcher(delivery_io, *store, scheduled, *transport, clock, dispatch);
+  if (config.delivery.mode == config::DeliveryMode::kCapture) dispatch.site = "capture";
+  if (config.delivery.mode == config::DeliveryMode::kRelay) dispatch.site = config.delivery.relay->ToString();
+  delivery::Dispatcher dispatcher(delivery_io, *store, scheduled, *transport, clock, dispatch, mx_router.get());
+  // Once delivery has stopped: the resolver lets go of its sockets (they would keep the thread
+  // running), then the thread may end.
+  auto stop_delivery = [&] {
+    asio::post(delivery_io, [&] {
+      dispatcher.Stop([&] {
+        ares.reset();
+        delivery_work.reset();
+      });
+    });
+  };
   asio::post(delivery_io, [&] { dispatcher.Start(); });
   std::thread delivery_thread([&] { delivery_io.run(); });
 
@@ -141,7 +204,7 @@ int Serve(const CommonOptions& options) {
     if (!made.ok()) {
       log->error("the SMTP relay needs TLS: {} (set tls.cert_file and tls.key_file, or run herald init)",
                  made.status().message());
-      asio::post(delivery_io, [&] { dispatcher.Stop([&] { delivery_work.reset(); }); });
+      stop_delivery();
       delivery_thread.join();
       return 1;
     }
@@ -157,7 +220,7 @@ int Serve(const CommonOptions& options) {
                       [&router](http::Request& request) { return router.Dispatch(request); });
   if (Status s = server.Start(); !s.ok()) {
     log->error("cannot listen on {}: {}", config.http.listen.ToString(), s.ToString());
-    asio::post(delivery_io, [&] { dispatcher.Stop([&] { delivery_work.reset(); }); });
+    stop_delivery();
     delivery_thread.join();
     return 1;
   }
@@ -166,7 +229,7 @@ int Serve(const CommonOptions& options) {
   if (Status s = smtp_server.Start(); !s.ok()) {
     log->error("SMTP relay: {}", s.ToString());
     server.Stop();
-    asio::post(delivery_io, [&] { dispatcher.Stop([&] { delivery_work.reset(); }); });
+    stop_delivery();
     http_io.run();
     delivery_thread.join();
     return 1;
@@ -179,7 +242,7 @@ int Serve(const CommonOptions& options) {
     accepting = false;
     server.Stop();
     smtp_server.Stop();
-    asio::post(delivery_io, [&] { dispatcher.Stop([&] { delivery_work.reset(); }); });
+    stop_delivery();
   });
 
   // The SMTP lines come first: "serving http://" is the line that says the daemon is ready.
@@ -192,9 +255,7 @@ int Serve(const CommonOptions& options) {
               smtp_server.submissions_port());
   }
   log->info("herald {} serving http://{}:{} (delivery: {}, {} messages resumed from the queue)", kVersion,
-            config.http.listen.host, server.port(),
-            config.delivery.mode == config::DeliveryMode::kCapture ? "capture" : "relay to " + dispatch.site,
-            *recovered);
+            config.http.listen.host, server.port(), DeliveryDescription(config), *recovered);
 
   std::vector<std::thread> http_threads;
   for (int i = 1; i < threads; ++i) http_threads.emplace_back([&] { http_io.run(); });

@@ -11,8 +11,9 @@ namespace herald::delivery {
 class CaptureTransport final : public Transport {
  public:
   bool NeedsContent() const override { return false; }
+  bool RefusalsAreBounces() const override { return false; }
   bool Captures() const override { return true; }
-  boost::asio::awaitable<AttemptResult> Attempt(const storage::DeliveryItem&) override {
+  boost::asio::awaitable<AttemptResult> Attempt(const storage::DeliveryItem&, const Route&) override {
     co_return AttemptResult{Outcome::kDelivered, core::RemoteReply{"sandbox", 250, "2.0.0", "captured"}};
   }
   boost::asio::awaitable<void> Close() override { co_return; }

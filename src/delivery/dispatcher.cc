@@ -1,5 +1,6 @@
 #include "delivery/dispatcher.h"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -8,7 +9,7 @@
 
 #include "base/await_callback.h"
 #include "base/log.h"
-#include "base/time_format.h"
+#include "delivery/attempt_outcome.h"
 
 namespace herald::delivery {
 namespace asio = boost::asio;
@@ -19,22 +20,20 @@ constexpr Duration kLongestSleep{60'000};
 constexpr Duration kReloadRetry{30'000};
 constexpr std::chrono::seconds kRecordRetry{1};
 
-nlohmann::json AttemptDetails(int attempt, const AttemptResult& result) {
-  nlohmann::json details = {{"attempt", attempt}};
-  if (result.reply.code != 0 || !result.reply.text.empty()) details["remote"] = result.reply.ToJson();
-  return details;
-}
-
 }  // namespace
 
 Dispatcher::Dispatcher(asio::io_context& io, storage::Store& store, queue::ScheduledQueue& queue,
-                       Transport& transport, const Clock& clock, DispatcherOptions options)
+                       Transport& transport, const Clock& clock, DispatcherOptions options, MxRouter* router)
     : io_(io),
       store_(store),
       queue_(queue),
       transport_(transport),
       clock_(clock),
       options_(std::move(options)),
+      router_(router),
+      fixed_route_(std::make_shared<const Route>(Route{options_.site, {}, std::nullopt})),
+      limiter_(static_cast<size_t>(std::max(options_.concurrency, 1)),
+               static_cast<size_t>(std::max(options_.site_concurrency, 1))),
       wake_timer_(io) {}
 
 void Dispatcher::Start() {
@@ -54,19 +53,22 @@ void Dispatcher::Wake() { wake_timer_.cancel(); }
 asio::awaitable<void> Dispatcher::Run() {
   auto log = Logger("delivery");
   while (!stopping_) {
-    TimePoint now = clock_.Now();
-    for (queue::QueuedMessage& due : queue_.TakeDue(now, kTakeAtOnce)) ready_.Push(options_.site, std::move(due));
-    while (in_flight_ < options_.concurrency) {
-      auto next = ready_.Pop();
-      if (!next) break;
-      ++in_flight_;
-      asio::co_spawn(io_, Attempt(std::move(*next)), asio::detached);
+    const TimePoint now = clock_.Now();
+    bool more_due = false;
+    if (waiting() < kMaxWaiting) {
+      std::vector<queue::QueuedMessage> due = queue_.TakeDue(now, kTakeAtOnce);
+      more_due = due.size() == kTakeAtOnce;
+      for (queue::QueuedMessage& message : due) RouteMessage(std::move(message));
     }
+    StartAttempts();
 
-    // Sleep until the next message is due; with every slot busy, until an attempt ends (it wakes us).
+    // Sleep until the next message is due; with too many waiting, until a lookup or an attempt ends
+    // (each one wakes us).
     Duration sleep = kLongestSleep;
-    if (ready_.size() == 0) {
-      if (auto due = queue_.NextDue()) {
+    if (waiting() < kMaxWaiting) {
+      if (more_due) {
+        sleep = Duration(0);
+      } else if (auto due = queue_.NextDue()) {
         sleep = std::clamp(std::chrono::duration_cast<Duration>(*due - now), Duration(0), kLongestSleep);
       }
     }
@@ -79,79 +81,103 @@ asio::awaitable<void> Dispatcher::Run() {
     co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
 
-  // Stopping: wait for the attempts in flight to record their outcomes.
-  while (in_flight_ > 0) {
+  // Stopping: wait for the lookups and attempts in flight; attempts record their outcomes.
+  while (busy_ > 0) {
     wake_timer_.expires_after(kLongestSleep);
     boost::system::error_code ec;
     co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
   co_await transport_.Close();
-  log->info("delivery stopped; {} messages wait in the queue for the next start", queue_.size() + ready_.size());
+  log->info("delivery stopped; {} messages wait in the queue for the next start", queue_.size() + waiting());
   if (stopped_) stopped_();
 }
 
-asio::awaitable<void> Dispatcher::Attempt(queue::QueuedMessage message) {
-  TimePoint started = clock_.Now();
+void Dispatcher::RouteMessage(queue::QueuedMessage message) {
+  if (router_ == nullptr) {
+    ready_.Push(options_.site, {std::move(message), fixed_route_});
+    return;
+  }
+  auto [entry, first] = routing_.try_emplace(message.domain);
+  entry->second.push_back(std::move(message));
+  ++routing_count_;
+  if (first) {  // one lookup for every message of the domain that comes meanwhile
+    ++busy_;
+    asio::co_spawn(io_, Resolve(entry->first), asio::detached);
+  }
+}
+
+asio::awaitable<void> Dispatcher::Resolve(std::string domain) {
+  auto route = std::make_shared<const Route>(co_await router_->RouteFor(domain));
+  auto waiting = routing_.extract(domain);
+  routing_count_ -= waiting.mapped().size();
+  Logger("delivery")->debug("{}: {} messages to site {}", domain, waiting.mapped().size(), route->site);
+  // When stopping, the messages simply stay stored for the next start.
+  if (!stopping_) {
+    for (queue::QueuedMessage& message : waiting.mapped())
+      ready_.Push(route->site, {std::move(message), route});
+  }
+  --busy_;
+  Wake();
+}
+
+void Dispatcher::StartAttempts() {
+  const size_t total = static_cast<size_t>(std::max(options_.concurrency, 1));
+  // Only this executor takes slots, so a free slot seen here is still free when taken.
+  auto may_serve = [this](const std::string& site) { return limiter_.HasFreeSlot(site); };
+  while (!stopping_ && limiter_.InUse() < total) {
+    auto next = ready_.Pop(may_serve);
+    if (!next) break;
+    std::optional<shaping::ConcurrencyLimiter::Lease> lease = limiter_.TryAcquire(next->site);
+    ++busy_;
+    asio::co_spawn(io_, Attempt(std::move(next->item), std::move(next->site), std::move(*lease)),
+                   asio::detached);
+  }
+}
+
+asio::awaitable<void> Dispatcher::Attempt(ReadyMessage ready, std::string site,
+                                          shaping::ConcurrencyLimiter::Lease lease) {
+  const TimePoint started = clock_.Now();
+  bool rescheduled = false;
+  AttemptResult result = co_await Try(ready.message, *ready.route, started, rescheduled);
+  if (!rescheduled) {
+    const OutcomePolicy policy{options_.retry, transport_.Captures(), transport_.RefusalsAreBounces()};
+    co_await Record(AttemptOutcome(ready.message, result, started, clock_.Now(), policy), ready.message);
+  }
+  lease.Release();
+  ready_.Unpark(site);
+  --busy_;
+  Wake();
+}
+
+asio::awaitable<AttemptResult> Dispatcher::Try(const queue::QueuedMessage& message, const Route& route,
+                                               TimePoint started, bool& rescheduled) {
+  if (route.verdict) {
+    Logger("delivery")
+        ->debug("{}: decided without trying: {} {}", message.id, route.verdict->reply.enhanced_code,
+                route.verdict->reply.text);
+    co_return *route.verdict;
+  }
   storage::DeliveryItem item;
   if (transport_.NeedsContent()) {
     auto loaded = store_.LoadForDelivery(message.id);
     if (!loaded.ok()) {
+      rescheduled = true;  // nothing was attempted: nothing to record
       if (loaded.status().code() != Code::kNotFound) {
         Logger("delivery")->error("{}: cannot load for delivery: {}", message.id, loaded.status().ToString());
-        message.due = started + kReloadRetry;
-        queue_.Schedule(std::move(message));
+        queue::QueuedMessage again = message;
+        again.due = started + kReloadRetry;
+        queue_.Schedule(std::move(again));
       }
-      --in_flight_;
-      Wake();
-      co_return;
+      co_return AttemptResult{};
     }
     item = std::move(*loaded);
   } else {
     item.record.id = message.id;
   }
-
-  AttemptResult result = co_await transport_.Attempt(item);
-  co_await Record(RecordOf(message, result, started, clock_.Now()), message.created_at);
-  --in_flight_;
-  Wake();
+  co_return co_await transport_.Attempt(item, route);
 }
 
-storage::AttemptRecord Dispatcher::RecordOf(const queue::QueuedMessage& message, const AttemptResult& result,
-                                           TimePoint started, TimePoint now) const {
-  storage::AttemptRecord record;
-  record.message_id = message.id;
-  record.attempts = message.attempts + 1;
-  if (message.attempts == 0) record.events.push_back({core::EventType::kSent, started, nlohmann::json::object()});
-  nlohmann::json details = AttemptDetails(record.attempts, result);
-
-  switch (result.outcome) {
-    case Outcome::kDelivered:
-      record.status = core::MessageStatus::kDelivered;
-      record.captured = transport_.Captures();
-      record.events.push_back({core::EventType::kDelivered, now, std::move(details)});
-      break;
-    case Outcome::kTemporaryFailure:
-      if (auto next = queue::NextAttemptAt(options_.retry, record.attempts, message.created_at, now)) {
-        record.status = core::MessageStatus::kDeferred;
-        record.next_attempt_at = *next;
-        details["next_attempt_at"] = FormatRfc3339(*next);
-        record.events.push_back({core::EventType::kDeferred, now, std::move(details)});
-      } else {
-        record.status = core::MessageStatus::kFailed;
-        details["reason"] = "expired";
-        record.events.push_back({core::EventType::kFailed, now, std::move(details)});
-      }
-      break;
-    case Outcome::kPermanentFailure:
-      record.status = core::MessageStatus::kFailed;
-      details["reason"] = "rejected";
-      record.events.push_back({core::EventType::kFailed, now, std::move(details)});
-      break;
-  }
-  return record;
-}
-
-asio::awaitable<void> Dispatcher::Record(storage::AttemptRecord record, TimePoint created_at) {
+asio::awaitable<void> Dispatcher::Record(storage::AttemptRecord record, const queue::QueuedMessage& message) {
   auto log = Logger("delivery");
   core::MessageStatus status = record.status;
   while (true) {
@@ -165,7 +191,8 @@ asio::awaitable<void> Dispatcher::Record(storage::AttemptRecord record, TimePoin
   }
   log->debug("{}: {} after attempt {}", record.message_id, core::ToString(status), record.attempts);
   if (status == core::MessageStatus::kDeferred) {
-    queue_.Schedule({record.message_id, *record.next_attempt_at, record.attempts, created_at});
+    queue_.Schedule(
+        {record.message_id, *record.next_attempt_at, record.attempts, message.created_at, message.domain});
   }
 }
 

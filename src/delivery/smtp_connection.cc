@@ -31,9 +31,11 @@ std::string Describe(const error_code& ec) {
 }
 
 std::string RemoteName(const SmtpTarget& target) {
+  const std::string port = target.port == 25 ? "" : ":" + std::to_string(target.port);
+  if (!target.name.empty()) return target.name + "[" + target.host + "]" + port;
   if (target.port == 25) return target.host;
   const bool ipv6 = target.host.find(':') != std::string::npos;
-  return (ipv6 ? "[" + target.host + "]" : target.host) + ":" + std::to_string(target.port);
+  return (ipv6 ? "[" + target.host + "]" : target.host) + port;
 }
 
 bool IsAddressLiteral(const std::string& host) {
@@ -236,10 +238,11 @@ asio::awaitable<smtp::Step> SmtpConnection::StartTls() {
   }
   error_code ec;
   tls_ = std::make_unique<TlsStream>(std::move(tcp_), *tls_context_);
-  if (!IsAddressLiteral(target_.host)) SSL_set_tlsext_host_name(tls_->native_handle(), target_.host.c_str());
+  const std::string& server_name = target_.name.empty() ? target_.host : target_.name;
+  if (!IsAddressLiteral(server_name)) SSL_set_tlsext_host_name(tls_->native_handle(), server_name.c_str());
   if (options_.verify_certificate) {
     tls_->set_verify_mode(asio::ssl::verify_peer, ec);
-    tls_->set_verify_callback(asio::ssl::host_name_verification(target_.host), ec);
+    tls_->set_verify_callback(asio::ssl::host_name_verification(server_name), ec);
   } else {
     tls_->set_verify_mode(asio::ssl::verify_none, ec);
   }

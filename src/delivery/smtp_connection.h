@@ -55,6 +55,9 @@ namespace herald::delivery {
 struct SmtpTarget {
   std::string host;  // a name or an IP address literal
   uint16_t port = 25;
+  // The server's name when `host` is one of its addresses (an MX host resolved by the caller): the
+  // TLS server name (SNI, and the name checked with verify_certificate), and shown in `remote()`.
+  std::string name;
 };
 
 struct SmtpClientOptions {
@@ -110,7 +113,8 @@ class SmtpConnection {
   bool usable() const { return session_.ready(); }
   bool tls_active() const { return session_.tls_active(); }
   const smtp::Extensions& extensions() const { return session_.extensions(); }
-  // "mx.example", or "host:port" when the port is not 25: the `host` of recorded replies.
+  // "mx.example", or "host:port" when the port is not 25; with a `name`, "name[address]" or
+  // "name[address]:port": the `host` of recorded replies.
   const std::string& remote() const { return remote_; }
 
   // A polite QUIT (when usable), then closes. Never throws.

@@ -1,6 +1,7 @@
 #include "intake/intake.h"
 
 #include "base/random.h"
+#include "core/address.h"
 
 namespace herald::intake {
 namespace {
@@ -63,7 +64,7 @@ void Intake::Submit(SendRequest request, storage::ResultCallback<Accepted> done)
     done(built.status());
     return;
   }
-  queue::QueuedMessage queued{built->record.id, now, 0, now};
+  queue::QueuedMessage queued{built->record.id, now, 0, now, core::DomainOf(built->record.rcpt_to)};
   store_.InsertMessage(std::move(*built), now - options_.idempotency_window,
                        [this, queued = std::move(queued), done = std::move(done)](
                            Result<storage::InsertOutcome> outcome) mutable {

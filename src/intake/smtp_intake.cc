@@ -63,16 +63,22 @@ void Intake::SubmitSmtp(SmtpSubmission submission, storage::ResultCallback<std::
     done(built.status());
     return;
   }
-  std::vector<std::string> ids;
-  ids.reserve(built->records.size());
-  for (const core::MessageRecord& record : built->records) ids.push_back(record.id);
-  store_.InsertMessageGroup(std::move(*built), [this, ids = std::move(ids), now, done = std::move(done)](
+  std::vector<queue::QueuedMessage> queued;
+  queued.reserve(built->records.size());
+  for (const core::MessageRecord& record : built->records)
+    queued.push_back({record.id, now, 0, now, core::DomainOf(record.rcpt_to)});
+  store_.InsertMessageGroup(std::move(*built), [this, queued = std::move(queued), done = std::move(done)](
                                                    Status stored) mutable {
     if (!stored.ok()) {
       done(stored);
       return;
     }
-    for (const std::string& id : ids) queue_.Schedule({id, now, 0, now});
+    std::vector<std::string> ids;
+    ids.reserve(queued.size());
+    for (queue::QueuedMessage& message : queued) {
+      ids.push_back(message.id);
+      queue_.Schedule(std::move(message));
+    }
     done(std::move(ids));
   });
 }

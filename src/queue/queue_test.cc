@@ -71,13 +71,54 @@ TEST(ScheduledQueue, ConcurrentProducersLoseNothing) {
 }
 
 TEST(ReadyQueues, ServeSitesInTurn) {
-  ReadyQueues ready;
+  ReadyQueues<QueuedMessage> ready;
   for (int i = 0; i < 3; ++i) ready.Push("slow.example", {"s" + std::to_string(i), kStart, 0, kStart});
   ready.Push("fast.example", {"f0", kStart, 0, kStart});
   ready.Push("other.example", {"o0", kStart, 0, kStart});
   std::vector<std::string> order;
-  while (auto m = ready.Pop()) order.push_back(m->id);
+  while (auto m = ready.Pop()) order.push_back(m->item.id);
   EXPECT_EQ(order, (std::vector<std::string>{"s0", "f0", "o0", "s1", "s2"}));
+  EXPECT_EQ(ready.size(), 0u);
+}
+
+TEST(ReadyQueues, ParkedSitesWaitUntilUnparkedWhileOthersAreServed) {
+  ReadyQueues<std::string> ready;
+  for (int i = 0; i < 3; ++i) ready.Push("busy", "b" + std::to_string(i));
+  for (int i = 0; i < 3; ++i) ready.Push("quiet", "q" + std::to_string(i));
+  int busy_slots = 1;
+  auto may_serve = [&](const std::string& site) { return site != "busy" || busy_slots > 0; };
+  std::vector<std::string> order;
+  while (auto popped = ready.Pop(may_serve)) {
+    if (popped->site == "busy") --busy_slots;
+    order.push_back(popped->item);
+  }
+  // "busy" had one slot: it was served once, then parked; "quiet" was served to the end.
+  EXPECT_EQ(order, (std::vector<std::string>{"b0", "q0", "q1", "q2"}));
+  EXPECT_EQ(ready.size(), 2u);
+  EXPECT_EQ(ready.parked_sites(), 1u);
+  EXPECT_FALSE(ready.Pop(may_serve).has_value());
+
+  // Pushing to a parked site does not bring it back; Unpark does, once.
+  ready.Push("busy", "b3");
+  EXPECT_FALSE(ready.Pop(may_serve).has_value());
+  busy_slots = 2;
+  ready.Unpark("busy");
+  ready.Unpark("busy");
+  ready.Unpark("unknown");
+  EXPECT_EQ(ready.parked_sites(), 0u);
+  order.clear();
+  while (auto popped = ready.Pop(may_serve)) {
+    --busy_slots;
+    order.push_back(popped->item);
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"b1", "b2"}));
+  EXPECT_EQ(ready.size(), 1u);
+  EXPECT_EQ(ready.parked_sites(), 1u);
+  busy_slots = 1;
+  ready.Unpark("busy");
+  auto last = ready.Pop(may_serve);
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(last->item, "b3");
   EXPECT_EQ(ready.size(), 0u);
 }
 

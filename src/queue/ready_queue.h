@@ -1,30 +1,99 @@
 // ReadyQueues: messages whose time has come, one FIFO per destination site, served round-robin so
-// that one slow or busy destination never starves the others.
+// that one slow or busy destination never starves the others (STYLE habit 10: separate from the
+// scheduled queue and from shaping).
+//
+// Pop takes the sites in turn. A site that may not be served now — the caller's `may_serve` says so,
+// typically because its concurrency limit is reached — is *parked* on the way: it keeps its messages
+// but leaves the turn until the caller calls Unpark(site) (when one of its slots frees up). So a busy
+// site costs nothing per Pop while it waits, and the others are served meanwhile.
+//
+// `Item` is what waits (the delivery dispatcher's message with its route); it must be movable.
 //
 // Thread-safety: none; owned and used by the delivery dispatcher's single executor.
 #pragma once
 
 #include <deque>
-#include <list>
-#include <map>
 #include <optional>
 #include <string>
-
-#include "queue/scheduled_queue.h"
+#include <unordered_map>
+#include <utility>
 
 namespace herald::queue {
 
+template <typename Item>
 class ReadyQueues {
  public:
-  void Push(const std::string& site, QueuedMessage message);
-  // The next message, taking each non-empty site in turn; nullopt when all are empty.
-  std::optional<QueuedMessage> Pop();
+  struct Popped {
+    std::string site;
+    Item item;
+  };
+
+  void Push(const std::string& site, Item item) {
+    Site& entry = sites_[site];
+    entry.items.push_back(std::move(item));
+    ++size_;
+    if (!entry.parked && !entry.in_turn) Enter(site, entry);
+  }
+
+  // The next item, taking each non-empty unparked site in turn; a site for which `may_serve(site)`
+  // is false is parked on the way. nullopt when no unparked site has items.
+  template <typename MayServe>
+  std::optional<Popped> Pop(MayServe&& may_serve) {
+    while (!turn_.empty()) {
+      std::string site = std::move(turn_.front());
+      turn_.pop_front();
+      auto it = sites_.find(site);
+      it->second.in_turn = false;
+      if (!may_serve(site)) {
+        it->second.parked = true;
+        ++parked_;
+        continue;
+      }
+      Popped popped{site, std::move(it->second.items.front())};
+      it->second.items.pop_front();
+      --size_;
+      if (it->second.items.empty()) {
+        sites_.erase(it);
+      } else {
+        Enter(std::move(site), it->second);
+      }
+      return popped;
+    }
+    return std::nullopt;
+  }
+  std::optional<Popped> Pop() {
+    return Pop([](const std::string&) { return true; });
+  }
+
+  // Puts a parked site back in the turn (at its end). Does nothing for a site that is not parked.
+  void Unpark(const std::string& site) {
+    auto it = sites_.find(site);
+    if (it == sites_.end() || !it->second.parked) return;
+    it->second.parked = false;
+    --parked_;
+    Enter(site, it->second);  // a parked site always has items
+  }
+
+  // Items waiting, parked sites' included.
   size_t size() const { return size_; }
+  size_t parked_sites() const { return parked_; }
 
  private:
-  std::map<std::string, std::deque<QueuedMessage>> sites_;
-  std::list<std::string> turn_;  // sites with waiting messages, in serving order
+  struct Site {
+    std::deque<Item> items;
+    bool in_turn = false;
+    bool parked = false;
+  };
+
+  void Enter(std::string site, Site& entry) {
+    entry.in_turn = true;
+    turn_.push_back(std::move(site));
+  }
+
+  std::unordered_map<std::string, Site> sites_;  // only sites with items
+  std::deque<std::string> turn_;                 // unparked sites with items, in serving order
   size_t size_ = 0;
+  size_t parked_ = 0;
 };
 
 }  // namespace herald::queue

@@ -1,5 +1,7 @@
 #include "queue/recovery.h"
 
+#include "core/address.h"
+
 namespace herald::queue {
 
 Result<size_t> RecoverUnfinished(storage::Store& store, ScheduledQueue& queue) {
@@ -10,7 +12,8 @@ Result<size_t> RecoverUnfinished(storage::Store& store, ScheduledQueue& queue) {
     auto page = store.ListUnfinished(after, kPage);
     if (!page.ok()) return page.status();
     for (storage::PendingMessage& pending : *page) {
-      queue.Schedule({pending.id, pending.due, pending.attempts, pending.created_at});
+      queue.Schedule(
+          {pending.id, pending.due, pending.attempts, pending.created_at, core::DomainOf(pending.rcpt_to)});
       after = std::move(pending.id);
       ++recovered;
     }

@@ -26,6 +26,7 @@ struct QueuedMessage {
   TimePoint due;
   int attempts = 0;  // attempts already made
   TimePoint created_at;
+  std::string domain;  // the recipient's domain, lowercased: what MX delivery routes by
 };
 
 class ScheduledQueue {

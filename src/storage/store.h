@@ -70,6 +70,7 @@ struct PendingMessage {
   TimePoint due;  // next_attempt_at
   int attempts = 0;
   TimePoint created_at;
+  std::string rcpt_to;  // the envelope recipient: MX delivery routes by its domain
 };
 
 // What delivery needs to make an attempt.

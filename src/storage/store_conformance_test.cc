@@ -408,6 +408,7 @@ TEST_P(StoreConformance, RecordsAttemptsAndListsUnfinishedMessages) {
   EXPECT_EQ((*unfinished)[1].id, ids[1]);
   EXPECT_EQ((*unfinished)[1].due, retry);
   EXPECT_EQ((*unfinished)[1].attempts, 1);
+  EXPECT_FALSE((*unfinished)[1].rcpt_to.empty());
   EXPECT_EQ((*unfinished)[2].id, ids[3]);
 
   std::vector<std::string> paged;

@@ -6,12 +6,14 @@
 - `SmtpSink`: Postfix's smtp-sink dumping every received message to a directory (-d), and the messages read
   back by header (Message-ID, …).
 - `ScriptedSmtp`: tests/peers/scripted_smtp.py (aiosmtpd) answering by --reply rules; what it accepted.
+  Both SMTP peers listen on a chosen loopback address and port when asked (several MX hosts on one port).
+- `AuthoritativeDns` (tests/peers/authoritative_dns.py, re-exported): NSD serving a test zone on loopback.
 - `ProcessTestCase`: a unittest.TestCase that stops every process it started, even when a test fails, and
   prints the tail of each one's log when a test failed.
 
 Environment: HERALD_BIN (the herald binary; default build/herald in the source tree), HERALD_SOURCE_DIR,
 HERALD_KEEP_TMP=1 keeps the temporary directories for a post-mortem.
-Every process listens on 127.0.0.1 only. Run with /usr/bin/python3 (Debian's aiosmtpd belongs to it).
+Every process listens on loopback only (127.0.0.1 unless a test names another 127.x address). Run with /usr/bin/python3 (Debian's aiosmtpd belongs to it).
 """
 import atexit
 import collections
@@ -39,6 +41,9 @@ PYTHON = "/usr/bin/python3"
 HERE = os.path.dirname(os.path.abspath(__file__))
 LOOPBACK = "127.0.0.1"
 KEEP_TMP = os.environ.get("HERALD_KEEP_TMP") == "1"
+
+sys.path.insert(0, os.path.join(SOURCE_DIR, "tests", "peers"))
+from authoritative_dns import AuthoritativeDns  # noqa: E402  (re-exported for the tests)
 
 # Processes still running, stopped at interpreter exit if a test forgot them (belt and braces).
 _LIVE = set()
@@ -72,23 +77,32 @@ def free_port():
         return s.getsockname()[1]
 
 
-def port_is_free(port):
+def free_port_on(hosts):
+    """A TCP port free on every one of hosts (loopback addresses such as 127.0.0.2) right now."""
+    for _ in range(100):
+        port = free_port()
+        if all(port_is_free(port, host) for host in hosts):
+            return port
+    raise RuntimeError(f"no TCP port free on all of {hosts}")
+
+
+def port_is_free(port, host=LOOPBACK):
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         try:
-            s.bind((LOOPBACK, port))
+            s.bind((host, port))
             return True
         except OSError:
             return False
 
 
-def wait_for_port(port, proc, timeout, what):
-    """Waits until 127.0.0.1:port accepts a connection; fails early if proc exits."""
+def wait_for_port(port, proc, timeout, what, host=LOOPBACK):
+    """Waits until host:port accepts a connection; fails early if proc exits."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"{what} exited with status {proc.returncode} before listening on port {port}")
         try:
-            with socket.create_connection((LOOPBACK, port), timeout=1):
+            with socket.create_connection((host, port), timeout=1):
                 return
         except OSError:
             time.sleep(0.05)
@@ -424,11 +438,15 @@ class SmtpSink:
     smtp-sink deletes the file of a transaction that did not end with "." (disconnect mid-DATA) and closes a
     file before it answers 250 to the dot, so once Herald recorded a message delivered its file is complete.
     `-M` (stop after N messages) is not used: it cannot detect completion (bench/README.md).
+    host and port choose where it listens (another loopback address such as 127.0.0.2 plays another MX host);
+    port None picks a free one.
     """
 
-    def __init__(self, name="sink", extra_args=()):
+    def __init__(self, name="sink", extra_args=(), host=LOOPBACK, port=None):
         self.name = name
         self.extra_args = list(extra_args)
+        self.host = host
+        self.requested_port = port
         self.tmp = make_temp_dir(f"herald-{name}-")
         # smtp-sink drops root privileges (-u nobody): its dump folder must be reachable and writable by nobody.
         os.chmod(self.tmp, 0o755)
@@ -443,19 +461,19 @@ class SmtpSink:
         if not os.access(SMTP_SINK, os.X_OK):
             raise RuntimeError(f"{SMTP_SINK} is missing (Debian package postfix)")
         last_error = None
-        for _ in range(5):  # the port may be taken between free_port() and smtp-sink's bind
-            self.port = free_port()
+        for _ in range(5 if self.requested_port is None else 1):  # a free port may be taken before the bind
+            self.port = self.requested_port or free_port()
             args = [SMTP_SINK, "-4"]
             if os.geteuid() == 0:
                 args += ["-u", "nobody"]
             args += ["-d", os.path.join(self.dump_dir, "%Y%m%d%H%M%S."), *self.extra_args,
-                     f"{LOOPBACK}:{self.port}", "256"]
+                     f"{self.host}:{self.port}", "256"]
             log = open(self.log_path, "ab")
             self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
             log.close()
             _LIVE.add(self.proc)
             try:
-                wait_for_port(self.port, self.proc, timeout, "smtp-sink")
+                wait_for_port(self.port, self.proc, timeout, "smtp-sink", self.host)
                 return self
             except RuntimeError as e:
                 last_error = e
@@ -464,7 +482,7 @@ class SmtpSink:
 
     @property
     def relay(self):
-        return f"{LOOPBACK}:{self.port}"
+        return f"{self.host}:{self.port}"
 
     def files(self):
         return [os.path.join(self.dump_dir, n) for n in os.listdir(self.dump_dir)]
@@ -523,10 +541,13 @@ class ScriptedSmtp:
 
     SCRIPT = os.path.join(SOURCE_DIR, "tests", "peers", "scripted_smtp.py")
 
-    def __init__(self, replies=(), extra_args=(), name="smarthost"):
+    def __init__(self, replies=(), extra_args=(), name="smarthost", host=LOOPBACK, port=0):
+        """host and port: where it listens (port 0: a free one)."""
         self.name = name
         self.replies = list(replies)
         self.extra_args = list(extra_args)
+        self.host = host
+        self.requested_port = port
         self.tmp = make_temp_dir(f"herald-{name}-")
         self.port_file = os.path.join(self.tmp, "port")
         self.dump_dir = os.path.join(self.tmp, "dump")
@@ -539,8 +560,8 @@ class ScriptedSmtp:
         if not os.path.exists(self.SCRIPT):
             raise RuntimeError(f"{self.SCRIPT} is missing")
         os.makedirs(self.dump_dir, exist_ok=True)
-        args = [PYTHON, self.SCRIPT, "--port", "0", "--port-file", self.port_file, "--dump-dir", self.dump_dir,
-                "--transcript", self.transcript_path]
+        args = [PYTHON, self.SCRIPT, "--host", self.host, "--port", str(self.requested_port), "--port-file",
+                self.port_file, "--dump-dir", self.dump_dir, "--transcript", self.transcript_path]
         for reply in self.replies:
             args += ["--reply", reply]
         args += self.extra_args
@@ -562,7 +583,7 @@ class ScriptedSmtp:
 
     @property
     def relay(self):
-        return f"{LOOPBACK}:{self.port}"
+        return f"{self.host}:{self.port}"
 
     def messages(self):
         """Accepted messages, in order: [(headers parsed, envelope dict)]."""

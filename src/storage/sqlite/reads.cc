@@ -209,7 +209,7 @@ Result<std::vector<PendingMessage>> ListUnfinishedSql(Connection& db, std::strin
   HERALD_RETURN_IF_ERROR(CheckLimit(limit, kMaxUnfinishedPage));
   // The WHERE repeats the partial index's condition word for word so the planner can use it.
   Result<Statement> list = db.Prepare(
-      "SELECT id, next_attempt_at, attempts, created_at FROM messages"
+      "SELECT id, next_attempt_at, attempts, created_at, rcpt_to FROM messages"
       " WHERE status IN ('queued', 'deferred') AND id > ?1 ORDER BY id LIMIT ?2");
   if (!list.ok()) return list.status();
   list->Bind(1, after_id).Bind(2, static_cast<int64_t>(limit));
@@ -224,6 +224,7 @@ Result<std::vector<PendingMessage>> ListUnfinishedSql(Connection& db, std::strin
     // A waiting message always has a due time; should one lack it, it is due at once.
     message.due = list->IsNull(1) ? message.created_at : FromUnixMillis(list->Int(1));
     message.attempts = static_cast<int>(list->Int(2));
+    message.rcpt_to = list->Text(4);
     pending.push_back(std::move(message));
   }
 }

@@ -1,0 +1,79 @@
+#include "delivery/mx_router.h"
+
+#include <algorithm>
+
+#include "base/log.h"
+#include "base/printable.h"
+#include "dns/mx_order.h"
+
+namespace herald::delivery {
+namespace {
+
+bool IsAscii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+Route Decided(const std::string& domain, smtp::Outcome outcome, std::string_view enhanced_code,
+              std::string_view text) {
+  Route route;
+  route.site = "dns:" + domain;
+  route.verdict = smtp::LocalVerdict(outcome, enhanced_code, text);
+  route.verdict->reply.host = Printable(domain, 255);
+  return route;
+}
+
+}  // namespace
+
+std::string SiteOf(const std::vector<dns::MxRecord>& hosts) {
+  std::vector<std::string> names;
+  names.reserve(hosts.size());
+  for (const dns::MxRecord& record : hosts) names.push_back(dns::CanonicalName(record.host));
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  std::string site;
+  for (const std::string& name : names) {
+    if (!site.empty()) site += ',';
+    site += name;
+  }
+  return site;
+}
+
+boost::asio::awaitable<Route> MxRouter::RouteFor(std::string domain) {
+  Result<dns::MxAnswer> answer = co_await resolver_.LookupMx(domain);
+  if (!answer.ok()) {
+    if (answer.status().code() == Code::kInvalidArgument) {
+      if (!IsAscii(domain)) {
+        co_return Decided(domain, smtp::Outcome::kPermanentFailure, "5.6.7",
+                          "internationalised domain names are not supported for MX delivery yet");
+      }
+      co_return Decided(domain, smtp::Outcome::kPermanentFailure, "5.1.2", "not a valid domain name");
+    }
+    Logger("delivery")
+        ->info("MX lookup for {} failed: {}", Printable(domain, 255), answer.status().message());
+    co_return Decided(domain, smtp::Outcome::kTemporaryFailure, "4.4.3",
+                      "MX lookup failed: " + answer.status().message());
+  }
+  switch (answer->kind) {
+    case dns::AnswerKind::kRecords: {
+      Route route;
+      route.hosts = dns::SortByPreference(std::move(answer->records));
+      route.site = SiteOf(route.hosts);
+      co_return route;
+    }
+    case dns::AnswerKind::kNoData: {  // RFC 5321 §5.1: the domain itself is the implicit MX
+      Route route;
+      route.hosts.push_back({0, dns::CanonicalName(domain)});
+      route.site = route.hosts.front().host;
+      co_return route;
+    }
+    case dns::AnswerKind::kNullMx:
+      co_return Decided(domain, smtp::Outcome::kPermanentFailure, "5.1.10",
+                        "the domain accepts no mail (null MX, RFC 7505)");
+    case dns::AnswerKind::kNxDomain:
+      co_return Decided(domain, smtp::Outcome::kPermanentFailure, "5.1.2",
+                        "the domain does not exist (NXDOMAIN): domain not found");
+  }
+  co_return Decided(domain, smtp::Outcome::kTemporaryFailure, "4.4.3", "unexpected DNS answer");
+}
+
+}  // namespace herald::delivery
