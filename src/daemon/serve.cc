@@ -7,8 +7,8 @@
 //                                      └─ (mx) MX router ── caching resolver ── c-ares resolver
 //
 // Shutdown (SIGINT/SIGTERM): /readyz turns 503, the HTTP server stops accepting and finishes the
-// requests in flight, the SMTP relay stops accepting and tells idle clients 421 (a message being
-// stored is stored and answered first), the dispatcher lets attempts in flight record their outcome,
+// requests in flight, the SMTP relay stops accepting and tells its clients 421 (a half-sent message is
+// dropped whole; one being stored is stored and answered first), the dispatcher lets attempts in flight record their outcome,
 // then the store drains its last commits. Whatever waits in the queue resumes at the next start.
 #include <utility>
 #include <boost/asio/executor_work_guard.hpp>
