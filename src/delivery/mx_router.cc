@@ -4,14 +4,11 @@
 
 #include "base/log.h"
 #include "base/printable.h"
+#include "dns/idna.h"
 #include "dns/mx_order.h"
 
 namespace herald::delivery {
 namespace {
-
-bool IsAscii(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
 
 Route Decided(const std::string& domain, smtp::Outcome outcome, std::string_view enhanced_code,
               std::string_view text) {
@@ -39,13 +36,14 @@ std::string SiteOf(const std::vector<dns::MxRecord>& hosts) {
 }
 
 boost::asio::awaitable<Route> MxRouter::RouteFor(std::string domain) {
-  Result<dns::MxAnswer> answer = co_await resolver_.LookupMx(domain);
+  // DNS knows internationalised names by their A-labels (xn--…).
+  Result<std::string> lookup_name = dns::ToAsciiDomain(domain);
+  if (!lookup_name.ok()) {
+    co_return Decided(domain, smtp::Outcome::kPermanentFailure, "5.1.2", lookup_name.status().message());
+  }
+  Result<dns::MxAnswer> answer = co_await resolver_.LookupMx(*lookup_name);
   if (!answer.ok()) {
     if (answer.status().code() == Code::kInvalidArgument) {
-      if (!IsAscii(domain)) {
-        co_return Decided(domain, smtp::Outcome::kPermanentFailure, "5.6.7",
-                          "internationalised domain names are not supported for MX delivery yet");
-      }
       co_return Decided(domain, smtp::Outcome::kPermanentFailure, "5.1.2", "not a valid domain name");
     }
     Logger("delivery")
@@ -62,7 +60,7 @@ boost::asio::awaitable<Route> MxRouter::RouteFor(std::string domain) {
     }
     case dns::AnswerKind::kNoData: {  // RFC 5321 §5.1: the domain itself is the implicit MX
       Route route;
-      route.hosts.push_back({0, dns::CanonicalName(domain)});
+      route.hosts.push_back({0, dns::CanonicalName(*lookup_name)});
       route.site = route.hosts.front().host;
       co_return route;
     }

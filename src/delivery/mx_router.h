@@ -8,8 +8,9 @@
 //   null MX          → verdict: permanent, 5.1.10, nothing tried
 //   NXDOMAIN         → verdict: permanent, 5.1.2, nothing tried
 //   transient failure (SERVFAIL, time-out, …) → verdict: temporary, 4.4.3 (the message is deferred)
-//   not a valid lookup name → verdict: permanent; 5.6.7 for a non-ASCII (IDN) domain, which Herald
-//                      cannot look up yet (no IDNA conversion), 5.1.2 otherwise
+//   not a valid lookup name → verdict: permanent, 5.1.2
+// An internationalised domain is looked up by its A-labels (dns::ToAsciiDomain: "bücher.example" →
+// "xn--bcher-kva.example"), and the implicit MX of such a domain is its A-label name.
 // A route with a verdict has the site "dns:" + domain, apart from every real site.
 //
 // Verdict replies have code 0 (decided here), the domain as `host` and a plain text; they are

@@ -80,9 +80,7 @@ TEST(MxRouter, NullMxNxDomainAndDnsFailuresAreDecidedWithoutTrying) {
   for (const Case& c : std::vector<Case>{{"null.example", Outcome::kPermanentFailure, "5.1.10"},
                                          {"gone.example", Outcome::kPermanentFailure, "5.1.2"},
                                          {"flaky.example", Outcome::kTemporaryFailure, "4.4.3"},
-                                         {"b\xc3\xbc"
-                                          "cher.example",
-                                          Outcome::kPermanentFailure, "5.6.7"},
+                                         {"a\xe2\x80\xa8b.example", Outcome::kPermanentFailure, "5.1.2"},
                                          {"bad_name", Outcome::kPermanentFailure, "5.1.2"}}) {
     SCOPED_TRACE(c.domain);
     Route route = RouteFor(resolver, c.domain);
@@ -93,6 +91,20 @@ TEST(MxRouter, NullMxNxDomainAndDnsFailuresAreDecidedWithoutTrying) {
     EXPECT_TRUE(route.hosts.empty());
     EXPECT_TRUE(route.site.starts_with("dns:"));
   }
+}
+
+TEST(MxRouter, AnInternationalisedDomainIsLookedUpByItsALabels) {
+  FakeResolver resolver;
+  resolver.mx.insert_or_assign("xn--bcher-kva.example", Records({{10, "mx.xn--bcher-kva.example"}}));
+  resolver.mx.insert_or_assign("xn--r8jz45g.example", dns::MxAnswer{dns::AnswerKind::kNoData, {}, dns::Ttl(60)});
+  Route mx = RouteFor(resolver, "b\xc3\xbc"
+                                "cher.example");
+  EXPECT_FALSE(mx.verdict.has_value());
+  ASSERT_EQ(mx.hosts.size(), 1u);
+  EXPECT_EQ(mx.hosts[0].host, "mx.xn--bcher-kva.example");
+  Route implicit = RouteFor(resolver, "\xe4\xbe\x8b\xe3\x81\x88.example");  // 例え.example, no MX
+  ASSERT_EQ(implicit.hosts.size(), 1u);
+  EXPECT_EQ(implicit.hosts[0].host, "xn--r8jz45g.example") << "the implicit MX is reached by its A-label name";
 }
 
 }  // namespace
