@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/address.h"
+#include "mime/corpus_test_util.h"
 #include "mime/text_checks.h"
 
 namespace herald::mime {
@@ -130,23 +131,9 @@ TEST(ParseMessageTest, LimitsAreEnforced) {
 
 // ---- The shared MIME corpus (../shared/corpora/mime, see its README) ----
 
-std::filesystem::path CorpusDir() { return HERALD_MIME_CORPUS_DIR; }
-
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
-
-std::string WithCrlf(std::string_view text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
-    out += text[i];
-  }
-  return out;
-}
+using testing::CorpusDir;
+using testing::ReadFile;
+using testing::WithCrlf;
 
 TEST(ParseMessageCorpusTest, EveryFileParsesWithoutCrashing) {
   if (!std::filesystem::exists(CorpusDir() / "summary.json")) {

@@ -13,29 +13,16 @@
 #include <string_view>
 
 #include "core/address.h"
+#include "mime/corpus_test_util.h"
 #include "mime/message_reader.h"
 #include "mime/submitted_message.h"
 
 namespace herald::mime {
 namespace {
 
-std::filesystem::path CorpusDir() { return HERALD_MIME_CORPUS_DIR; }
-
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
-
-std::string WithCrlf(std::string_view text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
-    out += text[i];
-  }
-  return out;
-}
+using testing::CorpusDir;
+using testing::ReadFile;
+using testing::WithCrlf;
 
 // Where the header section ends: the empty line's CR, or the end.
 size_t HeaderEnd(std::string_view raw) {
