@@ -18,13 +18,7 @@ class IdempotencyAndTenancyTest(harness.ProcessTestCase):
     @classmethod
     def start_class(cls):
         cls.herald = cls.own_class(harness.Herald({"delivery.mode": "capture"}, name="tenancy")).start()
-        operator = cls.herald.client()
-        cls.accounts = {}
-        for name in ("alpha", "beta"):
-            status, body, _ = operator.post("/v1/accounts", {"name": name})
-            assert status == 201, (status, body)
-            cls.accounts[name] = body
-        operator.close()
+        cls.accounts = harness.create_accounts(cls.herald, ("alpha", "beta"))
 
     def client_of(self, name):
         client = self.herald.client(self.accounts[name]["api_key"])

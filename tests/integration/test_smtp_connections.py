@@ -17,13 +17,8 @@ class SmtpConnectionsTest(harness.ProcessTestCase):
     @classmethod
     def start_class(cls):
         cls.herald = cls.own_class(harness.Herald({"delivery.mode": "capture"}, name="smtp-connections")).start()
-        operator = cls.herald.client()
-        cls.keys = {}
-        for name in ("alpha", "beta"):
-            status, body, _ = operator.post("/v1/accounts", {"name": name})
-            assert status == 201, (status, body)
-            cls.keys[name] = body["api_key"]
-        operator.close()
+        accounts = harness.create_accounts(cls.herald, ("alpha", "beta"))
+        cls.keys = {name: body["api_key"] for name, body in accounts.items()}
 
     def client_of(self, name, key=None):
         client = self.herald.client(key or self.keys[name])
