@@ -150,6 +150,18 @@ int Serve(const CommonOptions& options) {
     return 1;
   }
 
+  // The SMTP relay's certificate, checked before anything starts: without it the relay cannot serve.
+  std::unique_ptr<asio::ssl::context> tls;
+  if (SmtpEnabled(config)) {
+    auto made = tls::MakeServerContext(config.tls.cert_file, config.tls.key_file);
+    if (!made.ok()) {
+      log->error("the SMTP relay needs TLS: {} (set tls.cert_file and tls.key_file, or run herald init)",
+                 made.status().message());
+      return 1;
+    }
+    tls = std::move(*made);
+  }
+
   // Delivery: one thread, its own io_context. In mx mode, DNS through c-ares on that thread too.
   asio::io_context delivery_io(1);
   auto delivery_work = asio::make_work_guard(delivery_io);
@@ -198,18 +210,6 @@ int Serve(const CommonOptions& options) {
   api::RegisterRoutes(router, context);
 
   // The SMTP relay: on the HTTP threads, each session on its own strand.
-  std::unique_ptr<asio::ssl::context> tls;
-  if (SmtpEnabled(config)) {
-    auto made = tls::MakeServerContext(config.tls.cert_file, config.tls.key_file);
-    if (!made.ok()) {
-      log->error("the SMTP relay needs TLS: {} (set tls.cert_file and tls.key_file, or run herald init)",
-                 made.status().message());
-      stop_delivery();
-      delivery_thread.join();
-      return 1;
-    }
-    tls = std::move(*made);
-  }
   smtpd::RelayAccess relay_access(*store, clock);
   smtpd::AuthThrottle auth_throttle(clock, config.smtp.auth_failure_limit, config.smtp.auth_failure_window);
 
