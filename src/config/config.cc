@@ -65,23 +65,103 @@ Status AssignListen(std::optional<HostPort>& field, const std::string& text) {
   return Status::Ok();
 }
 
-// A comma-separated list of name servers, each an IP address literal with its port.
-Status AssignNameServers(std::vector<HostPort>& field, const std::string& text) {
-  std::vector<HostPort> servers;
+// Splits a comma-separated list, trimming spaces; empty items are errors.
+Result<std::vector<std::string>> SplitList(const std::string& text) {
+  std::vector<std::string> items;
   size_t begin = 0;
   while (begin < text.size()) {
     size_t comma = std::min(text.find(',', begin), text.size());
     std::string item = text.substr(begin, comma - begin);
     while (!item.empty() && item.front() == ' ') item.erase(0, 1);
     while (!item.empty() && item.back() == ' ') item.pop_back();
+    if (item.empty()) return Status::InvalidArgument("empty item in '" + text + "'");
+    items.push_back(std::move(item));
+    begin = comma + 1;
+  }
+  return items;
+}
+
+bool IsIpLiteral(const std::string& text) {
+  unsigned char address[16];
+  return inet_pton(AF_INET, text.c_str(), address) == 1 || inet_pton(AF_INET6, text.c_str(), address) == 1;
+}
+
+// A domain name as a policy lists it: letters, digits, '-' and '.', optionally "*." first.
+bool IsDomainPattern(std::string_view text) {
+  if (text.starts_with("*.")) text.remove_prefix(2);
+  if (text.empty() || text.size() > 253 || text.front() == '.' || text.back() == '.') return false;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+  });
+}
+
+Status AssignDomainList(std::vector<std::string>& field, const std::string& text) {
+  auto items = SplitList(text);
+  if (!items.ok()) return items.status();
+  for (std::string& item : *items) {
+    std::transform(item.begin(), item.end(), item.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (!IsDomainPattern(item)) return Status::InvalidArgument("'" + item + "' is not a domain (or *.domain)");
+  }
+  field = std::move(*items);
+  return Status::Ok();
+}
+
+bool IsPoolName(std::string_view name) {
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+}
+
+Config::Pool& PoolNamed(Config& config, std::string_view name) {
+  for (Config::Pool& pool : config.pools) {
+    if (pool.name == name) return pool;
+  }
+  config.pools.push_back({std::string(name), {}, "", 0});
+  return config.pools.back();
+}
+
+// The keys of one IP pool: pools.<name>.source_addresses | ehlo_name | rate_limit. `name` is the
+// whole key; nullopt when it is not a pool key at all.
+std::optional<Status> ApplyPoolKey(Config& config, std::string_view name, const std::string& value) {
+  if (!name.starts_with("pools.")) return std::nullopt;
+  std::string_view rest = name.substr(6);
+  size_t dot = rest.find('.');
+  if (dot == std::string_view::npos) return Status::InvalidArgument("expected pools.<name>.<setting>");
+  std::string_view pool_name = rest.substr(0, dot);
+  std::string_view setting = rest.substr(dot + 1);
+  if (!IsPoolName(pool_name))
+    return Status::InvalidArgument("pool name '" + std::string(pool_name) + "' must be 1-64 of a-z 0-9 - _");
+  if (setting == "source_addresses") {
+    auto items = SplitList(value);
+    if (!items.ok()) return items.status();
+    for (const std::string& address : *items) {
+      if (!IsIpLiteral(address)) return Status::InvalidArgument("'" + address + "' is not an IP address");
+    }
+    PoolNamed(config, pool_name).source_addresses = std::move(*items);
+    return Status::Ok();
+  }
+  if (setting == "ehlo_name") {
+    PoolNamed(config, pool_name).ehlo_name = value;
+    return Status::Ok();
+  }
+  if (setting == "rate_limit") {
+    return Assign(PoolNamed(config, pool_name).rate_limit, [&] { return ParseInteger(value, 0, 100'000'000); });
+  }
+  return Status::InvalidArgument("unknown pool setting '" + std::string(setting) +
+                                 "' (source_addresses, ehlo_name, rate_limit)");
+}
+
+// A comma-separated list of name servers, each an IP address literal with its port.
+Status AssignNameServers(std::vector<HostPort>& field, const std::string& text) {
+  auto items = SplitList(text);
+  if (!items.ok()) return items.status();
+  std::vector<HostPort> servers;
+  for (const std::string& item : *items) {
     auto server = ParseHostPort(item);
     if (!server.ok()) return server.status();
-    unsigned char address[16];
-    if (inet_pton(AF_INET, server->host.c_str(), address) != 1 && inet_pton(AF_INET6, server->host.c_str(), address) != 1)
-      return Status::InvalidArgument("'" + server->host + "' is not an IP address");
+    if (!IsIpLiteral(server->host)) return Status::InvalidArgument("'" + server->host + "' is not an IP address");
     if (server->port == 0) return Status::InvalidArgument("'" + item + "' has port 0");
     servers.push_back(*server);
-    begin = comma + 1;
   }
   field = std::move(servers);
   return Status::Ok();
@@ -160,6 +240,24 @@ const std::vector<KeyDef>& KeyDefs() {
        [](Config& c, const std::string& v) { return Assign(c.delivery.connect_timeout, [&] { return ParseDurationValue(v); }); }},
       {{"delivery.command_timeout", ValueType::kDuration, "5m", "Time allowed for each SMTP reply (RFC 5321 §4.5.3.2)."},
        [](Config& c, const std::string& v) { return Assign(c.delivery.command_timeout, [&] { return ParseDurationValue(v); }); }},
+      {{"delivery.site_rate_limit", ValueType::kInteger, "0",
+        "In mx mode, messages per minute to one site (a set of MX hosts); 0 means no limit."},
+       [](Config& c, const std::string& v) {
+         return Assign(c.delivery.site_rate_limit, [&] { return ParseInteger(v, 0, 100'000'000); });
+       }},
+      {{"delivery.tls_required_domains", ValueType::kString, "",
+        "In mx mode, recipient domains whose mail goes only over TLS (comma-separated; *.example covers subdomains)."},
+       [](Config& c, const std::string& v) { return AssignDomainList(c.delivery.tls_required_domains, v); }},
+      {{"delivery.return_path_domain", ValueType::kString, "",
+        "Domain of the VERP envelope sender bounces+<token>@domain; empty keeps the sender's own address."},
+       [](Config& c, const std::string& v) {
+         std::string domain = v;
+         std::transform(domain.begin(), domain.end(), domain.begin(), [](unsigned char ch) { return std::tolower(ch); });
+         if (!domain.empty() && (domain.starts_with("*.") || !IsDomainPattern(domain)))
+           return Status::InvalidArgument("'" + v + "' is not a domain");
+         c.delivery.return_path_domain = domain;
+         return Status::Ok();
+       }},
       {{"smtp.submission.listen", ValueType::kString, "127.0.0.1:587",
         "SMTP relay with STARTTLS (host:port); empty: not served. 0.0.0.0:587 serves other machines."},
        [](Config& c, const std::string& v) { return AssignListen(c.smtp.submission_listen, v); }},
@@ -232,6 +330,9 @@ const std::vector<KeyDef>& KeyDefs() {
        }},
       {{"log.json", ValueType::kBoolean, "false", "Write logs as one JSON object per line."},
        [](Config& c, const std::string& v) { return Assign(c.log.json, [&] { return ParseBoolean(v); }); }},
+      {{"testing.adjustable_clock", ValueType::kBoolean, "false",
+        "Lets the operator move the daemon's clock forward (POST /v1/test/clock): for tests only, never in production."},
+       [](Config& c, const std::string& v) { return Assign(c.testing.adjustable_clock, [&] { return ParseBoolean(v); }); }},
   };
   return kDefs;
 }
@@ -244,6 +345,10 @@ const KeyDef* FindKey(std::string_view name) {
 }
 
 Status Apply(Config& config, std::string_view source, std::string_view name, const std::string& value) {
+  if (std::optional<Status> pool = ApplyPoolKey(config, name, value)) {
+    if (!pool->ok()) return Status::InvalidArgument(std::string(source) + ": " + std::string(name) + ": " + pool->message());
+    return Status::Ok();
+  }
   const KeyDef* def = FindKey(name);
   if (!def) return Status::InvalidArgument(std::string(source) + ": unknown configuration key '" + std::string(name) + "'");
   Status s = def->set(config, value);
@@ -268,11 +373,32 @@ Result<std::string> TomlValueText(const KeyDef& def, const toml::node& node) {
   return Status::Internal("unhandled value type");
 }
 
+// A pool setting in TOML: a string, an integer, or an array of strings (source_addresses).
+Result<std::string> PoolTomlValueText(const toml::node& node) {
+  if (node.is_string()) return *node.value<std::string>();
+  if (node.is_integer()) return std::to_string(*node.value<int64_t>());
+  if (const toml::array* array = node.as_array()) {
+    std::string joined;
+    for (const toml::node& item : *array) {
+      if (!item.is_string()) return Status::InvalidArgument("expected an array of strings");
+      joined += (joined.empty() ? "" : ",") + *item.value<std::string>();
+    }
+    return joined;
+  }
+  return Status::InvalidArgument("expected a string, an integer or an array of strings");
+}
+
 Status ApplyTable(Config& config, const std::string& file, const toml::table& table, const std::string& prefix) {
   for (const auto& [key, node] : table) {
     std::string name = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
     if (const toml::table* sub = node.as_table()) {
       HERALD_RETURN_IF_ERROR(ApplyTable(config, file, *sub, name));
+      continue;
+    }
+    if (name.starts_with("pools.")) {
+      auto text = PoolTomlValueText(node);
+      if (!text.ok()) return Status::InvalidArgument(file + ": " + name + ": " + text.status().message());
+      HERALD_RETURN_IF_ERROR(Apply(config, file, name, *text));
       continue;
     }
     const KeyDef* def = FindKey(name);
@@ -297,6 +423,13 @@ Status Validate(Config& config) {
     return Status::InvalidArgument("delivery.retry_max is shorter than delivery.retry_initial");
   if (config.storage.sqlite_path.empty()) config.storage.sqlite_path = config.data_dir + "/herald.db";
   if (config.delivery.ehlo_name.empty()) config.delivery.ehlo_name = DefaultEhloName();
+  // The default pool exists always, first.
+  PoolNamed(config, kDefaultPool);
+  std::stable_partition(config.pools.begin(), config.pools.end(),
+                        [](const Config::Pool& pool) { return pool.name == kDefaultPool; });
+  for (Config::Pool& pool : config.pools) {
+    if (pool.ehlo_name.empty()) pool.ehlo_name = config.delivery.ehlo_name;
+  }
   if (config.smtp.hostname.empty()) config.smtp.hostname = DefaultEhloName();
   if (config.tls.cert_file.empty()) config.tls.cert_file = config.data_dir + "/tls/cert.pem";
   if (config.tls.key_file.empty()) config.tls.key_file = config.data_dir + "/tls/key.pem";
@@ -324,6 +457,13 @@ Result<HostPort> ParseHostPort(std::string_view text) {
   auto port = ParseInteger(std::string(text.substr(colon + 1)), 0, 65535);
   if (!port.ok()) return Status::InvalidArgument("bad port in '" + std::string(text) + "'");
   return HostPort{std::string(host), static_cast<uint16_t>(*port)};
+}
+
+const Config::Pool* Config::FindPool(std::string_view name) const {
+  for (const Pool& pool : pools) {
+    if (pool.name == name) return &pool;
+  }
+  return nullptr;
 }
 
 const std::vector<KeyInfo>& ConfigKeys() {

@@ -56,7 +56,21 @@ struct Config {
     Duration max_age{};
     Duration connect_timeout{};
     Duration command_timeout{};
+    int site_rate_limit = 0;                        // mx: messages per minute to one site; 0: none
+    std::vector<std::string> tls_required_domains;  // lowercase; "*.example" covers its subdomains
+    std::string return_path_domain;                 // VERP domain; empty: the sender's own address
   } delivery;
+
+  // IP pools (DESIGN §1): the source addresses and EHLO name an account's mail leaves from in mx
+  // mode. Always holds the default pool "transactional" (kDefaultPool), first.
+  struct Pool {
+    std::string name;
+    std::vector<std::string> source_addresses;  // IP literals, used in turn; empty: the system's choice
+    std::string ehlo_name;                      // resolved: delivery.ehlo_name unless set
+    int rate_limit = 0;                         // messages per minute through the pool; 0: none
+  };
+  std::vector<Pool> pools;
+  const Pool* FindPool(std::string_view name) const;
 
   struct Smtp {
     std::optional<HostPort> submission_listen;   // STARTTLS port; unset: not served
@@ -92,7 +106,13 @@ struct Config {
     std::string level;
     bool json = false;
   } log;
+
+  struct Testing {
+    bool adjustable_clock = false;  // POST /v1/test/clock may move the daemon's clock forward
+  } testing;
 };
+
+inline constexpr std::string_view kDefaultPool = "transactional";
 
 struct LoadOptions {
   std::string data_dir;

@@ -120,6 +120,57 @@ TEST(LoadConfig, DnsNameServers) {
   }
 }
 
+TEST(LoadConfig, TheTransactionalPoolAlwaysExistsFirst) {
+  auto config = LoadConfig(Options({"pools.marketing.source_addresses=192.0.2.7", "delivery.ehlo_name=mta.example"}));
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  ASSERT_EQ(config->pools.size(), 2u);
+  EXPECT_EQ(config->pools[0].name, kDefaultPool);
+  EXPECT_TRUE(config->pools[0].source_addresses.empty());
+  EXPECT_EQ(config->pools[0].ehlo_name, "mta.example");  // the default EHLO name
+  ASSERT_NE(config->FindPool("marketing"), nullptr);
+  EXPECT_EQ(config->FindPool("marketing")->source_addresses, std::vector<std::string>{"192.0.2.7"});
+  EXPECT_EQ(config->FindPool("nope"), nullptr);
+}
+
+TEST(LoadConfig, PoolsFromTheFile) {
+  std::string file = WriteFile("herald-pools-test.toml",
+                               "[pools.transactional]\nsource_addresses = [\"127.0.0.2\", \"::1\"]\n"
+                               "ehlo_name = \"tx.example\"\nrate_limit = 600\n"
+                               "[pools.bulk]\nsource_addresses = \"127.0.0.3, 127.0.0.4\"\n");
+  LoadOptions options = Options();
+  options.config_file = file;
+  auto config = LoadConfig(options);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  const Config::Pool* tx = config->FindPool("transactional");
+  ASSERT_NE(tx, nullptr);
+  EXPECT_EQ(tx->source_addresses, (std::vector<std::string>{"127.0.0.2", "::1"}));
+  EXPECT_EQ(tx->ehlo_name, "tx.example");
+  EXPECT_EQ(tx->rate_limit, 600);
+  EXPECT_EQ(config->FindPool("bulk")->source_addresses, (std::vector<std::string>{"127.0.0.3", "127.0.0.4"}));
+}
+
+TEST(LoadConfig, BadPoolSettingsNameTheKey) {
+  for (const char* bad : {"pools.Big.ehlo_name=x", "pools.a.source_addresses=mta.example", "pools.a.colour=red",
+                          "pools.a.rate_limit=-1", "pools.a=1", "pools.a.source_addresses=127.0.0.1,,"}) {
+    auto config = LoadConfig(Options({bad}));
+    ASSERT_FALSE(config.ok()) << bad;
+    EXPECT_NE(config.status().message().find(std::string(bad).substr(0, std::string(bad).find('='))), std::string::npos)
+        << config.status().message();
+  }
+}
+
+TEST(LoadConfig, TlsPolicyAndReturnPathDomain) {
+  auto config = LoadConfig(Options({"delivery.tls_required_domains=Bank.example, *.secure.example",
+                                    "delivery.return_path_domain=RP.Example.com", "delivery.site_rate_limit=120"}));
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->delivery.tls_required_domains, (std::vector<std::string>{"bank.example", "*.secure.example"}));
+  EXPECT_EQ(config->delivery.return_path_domain, "rp.example.com");
+  EXPECT_EQ(config->delivery.site_rate_limit, 120);
+  EXPECT_FALSE(LoadConfig(Options({"delivery.tls_required_domains=bank example"})).ok());
+  EXPECT_FALSE(LoadConfig(Options({"delivery.return_path_domain=*.example"})).ok());
+  EXPECT_FALSE(LoadConfig(Options({"delivery.return_path_domain=bounces@example"})).ok());
+}
+
 // docs/configuration.md must list every key with its default, and nothing else.
 TEST(ConfigurationReference, MatchesTheKeyTable) {
   std::ifstream doc(std::string(HERALD_SOURCE_DIR) + "/docs/configuration.md");
