@@ -13,6 +13,7 @@
 #include "base/clock.h"
 #include "http/router.h"
 #include "intake/intake.h"
+#include "queue/queue_admin.h"
 #include "storage/store.h"
 
 namespace herald::api {
@@ -24,6 +25,12 @@ struct ApiContext {
   const Clock& clock;
   // False once shutdown began: /readyz then answers 503 so load balancers move away.
   std::atomic<bool>& accepting;
+  // Delivery's queue administration (/v1/queue, retry, cancel); without it they answer 503.
+  queue::QueueAdmin* queue_admin = nullptr;
+  // The configured IP pools' names: an account may name one.
+  std::vector<std::string> pools = {std::string(core::kDefaultPool)};
+  // Moves the daemon's clock forward (testing.adjustable_clock); unset: POST /v1/test/clock is 404.
+  std::function<void(Duration)> advance_clock;
 };
 
 void RegisterRoutes(http::Router& router, ApiContext& context);

@@ -37,7 +37,7 @@ Result<Principal> Authenticator::Authenticate(std::string_view header) {
   auto account = store_.GetAccount(key->account_id);
   if (!account.ok()) return account.status();
 
-  Principal principal{key->account_id, key->id, key->scope, account->is_operator};
+  Principal principal{key->account_id, key->id, key->scope, account->is_operator, account->pool};
   std::lock_guard lock(mutex_);
   if (cache_.size() >= kMaxCached) cache_.clear();
   cache_[hash] = Cached{principal, now + cache_for_};

@@ -26,6 +26,7 @@ struct Principal {
   std::string key_id;
   core::Scope scope = core::Scope::kSend;
   bool is_operator = false;
+  std::string pool;  // the account's IP pool
 };
 
 inline constexpr std::string_view kApiKeyPrefix = "hk_";

@@ -10,5 +10,7 @@ void AddAccountRoutes(http::Router& router, ApiContext& context);
 void AddMessageRoutes(http::Router& router, ApiContext& context);
 void AddSandboxRoutes(http::Router& router, ApiContext& context);
 void AddSmtpConnectionRoutes(http::Router& router, ApiContext& context);
+void AddQueueRoutes(http::Router& router, ApiContext& context);
+void AddTestClockRoutes(http::Router& router, ApiContext& context);
 
 }  // namespace herald::api

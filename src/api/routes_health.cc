@@ -45,6 +45,8 @@ void RegisterRoutes(http::Router& router, ApiContext& context) {
   AddMessageRoutes(router, context);
   AddSandboxRoutes(router, context);
   AddSmtpConnectionRoutes(router, context);
+  AddQueueRoutes(router, context);
+  AddTestClockRoutes(router, context);
 }
 
 }  // namespace herald::api

@@ -17,6 +17,7 @@ asio::awaitable<http::Response> SendMessage(ApiContext& context, http::Request& 
   auto principal = Authorize(context, request, core::Scope::kSend);
   if (auto* error = std::get_if<ApiError>(&principal)) co_return ErrorFor(*error, request);
   auto parsed = ParseSendRequest(request.body(), std::get<Principal>(principal).account_id);
+  if (auto* send = std::get_if<intake::SendRequest>(&parsed)) send->pool = std::get<Principal>(principal).pool;
   if (auto* error = std::get_if<ApiError>(&parsed)) co_return ErrorFor(*error, request);
 
   auto accepted = co_await AwaitCallback<Result<intake::Accepted>>([&](auto done) {

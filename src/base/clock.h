@@ -1,6 +1,6 @@
 // Clock: the one seam through which code reads wall-clock time, so tests can control it.
 //
-// Thread-safety: SystemClock and ManualClock are safe to share between threads.
+// Thread-safety: every clock here is safe to share between threads.
 #pragma once
 
 #include <atomic>
@@ -21,6 +21,18 @@ class Clock {
 class SystemClock final : public Clock {
  public:
   TimePoint Now() const override { return std::chrono::system_clock::now(); }
+};
+
+// The system clock plus an offset that only grows: a daemon started for tests
+// (testing.adjustable_clock) can skip ahead to show retries and expiry without waiting.
+class AdjustableClock final : public Clock {
+ public:
+  TimePoint Now() const override { return std::chrono::system_clock::now() + Duration(offset_ms_.load()); }
+  void Advance(Duration d) { offset_ms_ += d.count(); }
+  Duration offset() const { return Duration(offset_ms_.load()); }
+
+ private:
+  std::atomic<int64_t> offset_ms_{0};
 };
 
 // A clock that moves only when told to; for tests.

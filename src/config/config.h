@@ -17,6 +17,7 @@
 
 #include "base/clock.h"
 #include "base/status.h"
+#include "core/account.h"
 
 namespace herald::config {
 
@@ -112,7 +113,7 @@ struct Config {
   } testing;
 };
 
-inline constexpr std::string_view kDefaultPool = "transactional";
+using core::kDefaultPool;
 
 struct LoadOptions {
   std::string data_dir;

@@ -14,11 +14,15 @@
 
 namespace herald::core {
 
+// The IP pool that mail leaves through unless an account (later, a sending domain) names another.
+inline constexpr std::string_view kDefaultPool = "transactional";
+
 struct Account {
   std::string id;
   std::string name;
   bool is_operator = false;  // the account made by `herald init`: may create other accounts
   TimePoint created_at;
+  std::string pool{kDefaultPool};  // the IP pool its mail leaves through (config pools.<name>)
 };
 
 enum class Scope { kAdmin, kSend };

@@ -6,7 +6,7 @@
 namespace herald::core {
 namespace {
 
-constexpr std::array<std::pair<MessageStatus, std::string_view>, 8> kStatusNames = {{
+constexpr std::array<std::pair<MessageStatus, std::string_view>, 9> kStatusNames = {{
     {MessageStatus::kQueued, "queued"},
     {MessageStatus::kDeferred, "deferred"},
     {MessageStatus::kSent, "sent"},
@@ -15,9 +15,10 @@ constexpr std::array<std::pair<MessageStatus, std::string_view>, 8> kStatusNames
     {MessageStatus::kFailed, "failed"},
     {MessageStatus::kSuppressed, "suppressed"},
     {MessageStatus::kRejected, "rejected"},
+    {MessageStatus::kCancelled, "cancelled"},
 }};
 
-constexpr std::array<std::pair<EventType, std::string_view>, 11> kEventNames = {{
+constexpr std::array<std::pair<EventType, std::string_view>, 12> kEventNames = {{
     {EventType::kQueued, "queued"},
     {EventType::kSent, "sent"},
     {EventType::kDelivered, "delivered"},
@@ -29,6 +30,7 @@ constexpr std::array<std::pair<EventType, std::string_view>, 11> kEventNames = {
     {EventType::kComplained, "complained"},
     {EventType::kSuppressed, "suppressed"},
     {EventType::kRejected, "rejected"},
+    {EventType::kCancelled, "cancelled"},
 }};
 
 template <typename Enum, size_t N>

@@ -1,8 +1,9 @@
 // Messages and their events: the records every layer speaks of (DESIGN §1, §2a).
 //
 // A message is one rendered e-mail to one recipient. Its status moves
-//   queued → (deferred →)* delivered | failed | bounced
-// and every step is an Event appended to its timeline; nothing rewrites an event.
+//   queued → (deferred →)* delivered | failed | bounced | cancelled
+// (cancelled: withdrawn on request between attempts) and every step is an Event appended to its
+// timeline; nothing rewrites an event.
 //
 // Thread-safety: plain values. Untrusted input: fields hold validated caller data.
 #pragma once
@@ -18,7 +19,9 @@
 
 namespace herald::core {
 
-enum class MessageStatus { kQueued, kDeferred, kSent, kDelivered, kBounced, kFailed, kSuppressed, kRejected };
+enum class MessageStatus {
+  kQueued, kDeferred, kSent, kDelivered, kBounced, kFailed, kSuppressed, kRejected, kCancelled,
+};
 
 std::string_view ToString(MessageStatus status);
 std::optional<MessageStatus> ParseMessageStatus(std::string_view text);
@@ -27,7 +30,7 @@ bool IsFinal(MessageStatus status);
 
 enum class EventType {
   kQueued, kSent, kDelivered, kDeferred, kBounced, kFailed,
-  kOpened, kClicked, kComplained, kSuppressed, kRejected,
+  kOpened, kClicked, kComplained, kSuppressed, kRejected, kCancelled,
 };
 
 std::string_view ToString(EventType type);
@@ -68,6 +71,7 @@ struct MessageRecord {
   int attempts = 0;
   std::optional<TimePoint> next_attempt_at;  // set while the message waits in the queue
   bool smtputf8 = false;                     // the envelope needs SMTPUTF8
+  std::string pool;                          // the IP pool it leaves through; empty: the default
 };
 
 }  // namespace herald::core

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "daemon/commands.h"
+#include "daemon/queue_command.h"
 #include "daemon/version.h"
 
 int main(int argc, char** argv) {
@@ -35,6 +36,9 @@ int main(int argc, char** argv) {
   create_key->add_option("--scope", key_scope, "admin or send")->check(CLI::IsMember({"admin", "send"}));
   create_key->add_flag("--json", json, "Print {\"account_id\", \"api_key\"} as JSON");
 
+  herald::daemon::QueueCommandOptions queue;
+  herald::daemon::AddQueueCommand(app, queue);
+
   app.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(app, argc, argv);
@@ -42,6 +46,7 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("init")) return herald::daemon::Init(common, json);
   if (app.got_subcommand("serve")) return herald::daemon::Serve(common);
   if (create_key->parsed()) return herald::daemon::CreateOperatorKey(common, key_name, key_scope, json);
+  if (app.got_subcommand("queue")) return herald::daemon::RunQueueCommand(queue);
   std::cout << "herald " << herald::daemon::kVersion << "\n";
   return 0;
 }

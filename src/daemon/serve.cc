@@ -58,6 +58,7 @@ std::unique_ptr<delivery::Transport> MakeTransport(const config::Config& config,
   if (config.delivery.mode == config::DeliveryMode::kCapture) return std::make_unique<delivery::CaptureTransport>();
   delivery::SmtpClientOptions smtp;
   smtp.ehlo_name = config.delivery.ehlo_name;
+  const std::string& return_path_domain = config.delivery.return_path_domain;
   smtp.opportunistic_tls = config.delivery.opportunistic_tls;
   smtp.connect_timeout = config.delivery.connect_timeout;
   smtp.greeting_timeout = config.delivery.command_timeout;
@@ -68,10 +69,18 @@ std::unique_ptr<delivery::Transport> MakeTransport(const config::Config& config,
     mx.port = static_cast<uint16_t>(config.delivery.smtp_port);
     mx.smtp = smtp;
     mx.max_idle = max_idle;
+    mx.return_path_domain = return_path_domain;
+    for (const config::Config::Pool& pool : config.pools) {
+      delivery::IpPool ip_pool{pool.name, {}, pool.ehlo_name};
+      for (const std::string& address : pool.source_addresses)
+        ip_pool.sources.push_back(asio::ip::make_address(address));  // checked by config
+      mx.pools.push_back(std::move(ip_pool));
+    }
     return std::make_unique<delivery::MxTransport>(io.get_executor(), *resolver, mx);
   }
   delivery::SmtpTarget target{config.delivery.relay->host, config.delivery.relay->port};
-  return std::make_unique<delivery::RelayTransport>(io.get_executor(), target, smtp, std::chrono::seconds(20),
+  return std::make_unique<delivery::RelayTransport>(io.get_executor(), target, smtp, return_path_domain,
+                                                    std::chrono::seconds(20),
                                                     max_idle);
 }
 
@@ -135,7 +144,8 @@ int Serve(const CommonOptions& options) {
     log->error("no database at {}; run `herald init --data-dir {}` first", config.storage.sqlite_path, config.data_dir);
     return 1;
   }
-  SystemClock clock;
+  // The system clock; tests may move it forward (testing.adjustable_clock).
+  AdjustableClock clock;
   auto opened = storage::OpenSqliteStore({config.storage.sqlite_path}, clock);
   if (!opened.ok()) {
     log->error("cannot open the store: {}", opened.status().ToString());
@@ -177,7 +187,7 @@ int Serve(const CommonOptions& options) {
     }
     ares = std::move(*made);
     resolver = std::make_unique<dns::CachingResolver>(*ares, clock);
-    mx_router = std::make_unique<delivery::MxRouter>(*resolver);
+    mx_router = std::make_unique<delivery::MxRouter>(*resolver, delivery::TlsPolicy(config.delivery.tls_required_domains));
   }
   std::unique_ptr<delivery::Transport> transport = MakeTransport(config, delivery_io, resolver.get());
   delivery::DispatcherOptions dispatch;
@@ -187,6 +197,12 @@ int Serve(const CommonOptions& options) {
   dispatch.retry = {config.delivery.retry_initial, config.delivery.retry_max, config.delivery.max_age};
   if (config.delivery.mode == config::DeliveryMode::kCapture) dispatch.site = "capture";
   if (config.delivery.mode == config::DeliveryMode::kRelay) dispatch.site = config.delivery.relay->ToString();
+  // Rates per minute; a burst of one second's worth lets an idle site or pool start at once.
+  auto per_minute = [](int count) { return shaping::Rate{count, Duration(60'000), std::max<int64_t>(1, count / 60)}; };
+  if (mx && config.delivery.site_rate_limit > 0) dispatch.site_rate = per_minute(config.delivery.site_rate_limit);
+  for (const config::Config::Pool& pool : config.pools) {
+    if (pool.rate_limit > 0) dispatch.pool_rates.emplace(pool.name, per_minute(pool.rate_limit));
+  }
   delivery::Dispatcher dispatcher(delivery_io, *store, scheduled, *transport, clock, dispatch, mx_router.get());
   // Once delivery has stopped: the resolver lets go of its sockets (they would keep the thread
   // running), then the thread may end.
@@ -205,7 +221,17 @@ int Serve(const CommonOptions& options) {
   intake::Intake intake(*store, scheduled, clock, {config.messages.idempotency_window});
   api::Authenticator authenticator(*store, clock);
   std::atomic<bool> accepting{true};
-  api::ApiContext context{*store, intake, authenticator, clock, accepting};
+  api::ApiContext context{*store, intake, authenticator, clock, accepting, &dispatcher};
+  context.pools.clear();
+  for (const config::Config::Pool& pool : config.pools) context.pools.push_back(pool.name);
+  if (config.testing.adjustable_clock) {
+    log->warn("testing.adjustable_clock is on: POST /v1/test/clock may move this daemon's clock; never use this in production");
+    context.advance_clock = [&](Duration step) {
+      clock.Advance(step);
+      log->warn("clock moved forward by {} ms (testing.adjustable_clock)", step.count());
+      dispatcher.Poke();
+    };
+  }
   http::Router router;
   api::RegisterRoutes(router, context);
 

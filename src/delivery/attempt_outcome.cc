@@ -54,6 +54,7 @@ storage::AttemptRecord AttemptOutcome(const queue::QueuedMessage& message, const
       if (policy.refusals_are_bounces) {
         record.status = core::MessageStatus::kBounced;
         details["bounce"] = BounceOf(result);
+        if (details["bounce"]["type"] == "hard") record.suppress_reason = details["bounce"]["reason"].get<std::string>();
         record.events.push_back({core::EventType::kBounced, now, std::move(details)});
       } else {
         record.status = core::MessageStatus::kFailed;

@@ -8,7 +8,8 @@
 //   permanent failure  → with `refusals_are_bounces` (MX delivery: the recipient's own servers, or
 //                        its domain's DNS, said so): `bounced` {attempt, remote, bounce: {type,
 //                        reason}}, classified by smtp::ClassifyReply from the reply code, enhanced
-//                        status code, text and the command answered. Otherwise (a smarthost's
+//                        status code, text and the command answered; a hard one also suppresses
+//                        the recipient (suppress_reason). Otherwise (a smarthost's
 //                        refusal, which need not concern the recipient): `failed` {reason: "rejected"}.
 // The first attempt also records `sent` (the message left the queue), at the time it began.
 // `remote` is left out when there is neither a code nor a text.

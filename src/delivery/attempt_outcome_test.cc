@@ -92,6 +92,12 @@ TEST(AttemptOutcome, MxRefusalsAreBouncesClassifiedHardOrSoft) {
     EXPECT_EQ(bounced.details["bounce"]["reason"], c.reason);
     EXPECT_EQ(bounced.details["remote"]["enhanced_code"], c.result.reply.enhanced_code);
     EXPECT_EQ(bounced.details["attempt"], 1);
+    // Only a hard bounce puts the address on the suppression list.
+    if (c.type == "hard") {
+      EXPECT_EQ(record.suppress_reason, c.reason);
+    } else {
+      EXPECT_FALSE(record.suppress_reason.has_value());
+    }
   }
 }
 

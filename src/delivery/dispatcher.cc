@@ -34,6 +34,7 @@ Dispatcher::Dispatcher(asio::io_context& io, storage::Store& store, queue::Sched
       fixed_route_(std::make_shared<const Route>(Route{options_.site, {}, std::nullopt})),
       limiter_(static_cast<size_t>(std::max(options_.concurrency, 1)),
                static_cast<size_t>(std::max(options_.site_concurrency, 1))),
+      rates_(clock, shaping::Rate{}),
       wake_timer_(io) {}
 
 void Dispatcher::Start() {
@@ -50,9 +51,14 @@ void Dispatcher::Stop(std::function<void()> done) {
 
 void Dispatcher::Wake() { wake_timer_.cancel(); }
 
+void Dispatcher::Poke() {
+  asio::post(io_, [this] { Wake(); });
+}
+
 asio::awaitable<void> Dispatcher::Run() {
   auto log = Logger("delivery");
   while (!stopping_) {
+    const auto tick_started = std::chrono::steady_clock::now();
     const TimePoint now = clock_.Now();
     bool more_due = false;
     if (waiting() < kMaxWaiting) {
@@ -60,7 +66,9 @@ asio::awaitable<void> Dispatcher::Run() {
       more_due = due.size() == kTakeAtOnce;
       for (queue::QueuedMessage& message : due) RouteMessage(std::move(message));
     }
+    UnparkRateWaiters();
     StartAttempts();
+    CountTick(std::chrono::steady_clock::now() - tick_started);
 
     // Sleep until the next message is due; with too many waiting, until a lookup or an attempt ends
     // (each one wakes us).
@@ -71,6 +79,10 @@ asio::awaitable<void> Dispatcher::Run() {
       } else if (auto due = queue_.NextDue()) {
         sleep = std::clamp(std::chrono::duration_cast<Duration>(*due - now), Duration(0), kLongestSleep);
       }
+    }
+    if (!rate_waiters_.empty()) {
+      const auto until = rate_waiters_.begin()->first - std::chrono::steady_clock::now();
+      sleep = std::clamp(std::chrono::duration_cast<Duration>(until), Duration(1), sleep);
     }
     if (sleep.count() == 0) {
       co_await asio::post(io_, asio::use_awaitable);  // let other coroutines run, then take more
@@ -87,6 +99,7 @@ asio::awaitable<void> Dispatcher::Run() {
     boost::system::error_code ec;
     co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
+  CloseAdmin();
   co_await transport_.Close();
   log->info("delivery stopped; {} messages wait in the queue for the next start", queue_.size() + waiting());
   if (stopped_) stopped_();
@@ -94,7 +107,8 @@ asio::awaitable<void> Dispatcher::Run() {
 
 void Dispatcher::RouteMessage(queue::QueuedMessage message) {
   if (router_ == nullptr) {
-    ready_.Push(options_.site, {std::move(message), fixed_route_});
+    std::string key = ReadyKey(message.pool, options_.site);  // before the message is moved from
+    ready_.Push(key, {std::move(message), fixed_route_});
     return;
   }
   auto [entry, first] = routing_.try_emplace(message.domain);
@@ -110,11 +124,14 @@ asio::awaitable<void> Dispatcher::Resolve(std::string domain) {
   auto route = std::make_shared<const Route>(co_await router_->RouteFor(domain));
   auto waiting = routing_.extract(domain);
   routing_count_ -= waiting.mapped().size();
+  NoteRoute(domain, route->site);
   Logger("delivery")->debug("{}: {} messages to site {}", domain, waiting.mapped().size(), route->site);
   // When stopping, the messages simply stay stored for the next start.
   if (!stopping_) {
-    for (queue::QueuedMessage& message : waiting.mapped())
-      ready_.Push(route->site, {std::move(message), route});
+    for (queue::QueuedMessage& message : waiting.mapped()) {
+      std::string key = ReadyKey(message.pool, route->site);  // before the message is moved from
+      ready_.Push(key, {std::move(message), route});
+    }
   }
   --busy_;
   Wake();
@@ -122,15 +139,16 @@ asio::awaitable<void> Dispatcher::Resolve(std::string domain) {
 
 void Dispatcher::StartAttempts() {
   const size_t total = static_cast<size_t>(std::max(options_.concurrency, 1));
-  // Only this executor takes slots, so a free slot seen here is still free when taken.
-  auto may_serve = [this](const std::string& site) { return limiter_.HasFreeSlot(site); };
+  auto may_serve = [this](const std::string& key) { return MayServe(key); };
   while (!stopping_ && limiter_.InUse() < total) {
     auto next = ready_.Pop(may_serve);
     if (!next) break;
-    std::optional<shaping::ConcurrencyLimiter::Lease> lease = limiter_.TryAcquire(next->site);
+    std::string site = SiteOfKey(next->site);
+    // Only this executor takes slots, so the free slot MayServe saw is still free.
+    std::optional<shaping::ConcurrencyLimiter::Lease> lease = limiter_.TryAcquire(site);
+    in_flight_.emplace(next->item.message.id, site);
     ++busy_;
-    asio::co_spawn(io_, Attempt(std::move(next->item), std::move(next->site), std::move(*lease)),
-                   asio::detached);
+    asio::co_spawn(io_, Attempt(std::move(next->item), std::move(site), std::move(*lease)), asio::detached);
   }
 }
 
@@ -143,10 +161,53 @@ asio::awaitable<void> Dispatcher::Attempt(ReadyMessage ready, std::string site,
     const OutcomePolicy policy{options_.retry, transport_.Captures(), transport_.RefusalsAreBounces()};
     co_await Record(AttemptOutcome(ready.message, result, started, clock_.Now(), policy), ready.message);
   }
+  in_flight_.erase(ready.message.id);
   lease.Release();
-  ready_.Unpark(site);
+  UnparkSlotWaiters(site);
   --busy_;
   Wake();
+}
+
+std::string Dispatcher::ReadyKey(const std::string& pool, const std::string& site) { return pool + "|" + site; }
+
+std::string Dispatcher::SiteOfKey(const std::string& key) { return key.substr(key.find('|') + 1); }
+
+bool Dispatcher::MayServe(const std::string& key) {
+  const size_t bar = key.find('|');
+  const std::string site = key.substr(bar + 1);
+  if (!limiter_.HasFreeSlot(site)) {
+    slot_waiters_[site].push_back(key);
+    return false;
+  }
+  // Both limits must allow before either is taken from.
+  const std::string site_key = "site:" + site;
+  const std::string pool_key = "pool:" + key.substr(0, bar);
+  const shaping::Rate* pool_rate = nullptr;
+  if (auto it = options_.pool_rates.find(key.substr(0, bar)); it != options_.pool_rates.end()) pool_rate = &it->second;
+  Duration wait{0};
+  if (options_.site_rate) wait = std::max(wait, rates_.Check(site_key, *options_.site_rate).retry_after);
+  if (pool_rate) wait = std::max(wait, rates_.Check(pool_key, *pool_rate).retry_after);
+  if (wait.count() > 0) {
+    rate_waiters_.emplace(std::chrono::steady_clock::now() + wait, key);
+    return false;
+  }
+  if (options_.site_rate) rates_.TryAcquire(site_key, *options_.site_rate);
+  if (pool_rate) rates_.TryAcquire(pool_key, *pool_rate);
+  return true;
+}
+
+void Dispatcher::UnparkRateWaiters() {
+  const auto now = std::chrono::steady_clock::now();
+  while (!rate_waiters_.empty() && rate_waiters_.begin()->first <= now) {
+    ready_.Unpark(rate_waiters_.begin()->second);
+    rate_waiters_.erase(rate_waiters_.begin());
+  }
+}
+
+void Dispatcher::UnparkSlotWaiters(const std::string& site) {
+  auto waiters = slot_waiters_.extract(site);
+  if (waiters.empty()) return;
+  for (const std::string& key : waiters.mapped()) ready_.Unpark(key);
 }
 
 asio::awaitable<AttemptResult> Dispatcher::Try(const queue::QueuedMessage& message, const Route& route,
@@ -191,8 +252,8 @@ asio::awaitable<void> Dispatcher::Record(storage::AttemptRecord record, const qu
   }
   log->debug("{}: {} after attempt {}", record.message_id, core::ToString(status), record.attempts);
   if (status == core::MessageStatus::kDeferred) {
-    queue_.Schedule(
-        {record.message_id, *record.next_attempt_at, record.attempts, message.created_at, message.domain});
+    queue_.Schedule({record.message_id, *record.next_attempt_at, record.attempts, message.created_at,
+                     message.domain, message.pool});
   }
 }
 

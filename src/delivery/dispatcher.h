@@ -13,9 +13,12 @@
 // capture) every message goes to the one site `options.site`.
 //
 // Shaping: at most `concurrency` attempts run at once in all, and at most `site_concurrency` to one
-// site (a shaping::ConcurrencyLimiter slot per attempt, held until its outcome is recorded). The
-// ready queues are served round-robin; a site at its limit is parked until one of its attempts ends,
-// so one slow site never holds back the others. Due messages are taken from the scheduled queue
+// site (a shaping::ConcurrencyLimiter slot per attempt, held until its outcome is recorded); at most
+// `site_rate` messages per period to one site and `pool_rates` through one IP pool (GCRA,
+// shaping::RateLimiter). There is one ready queue per IP pool and site, so a pool at its rate limit
+// holds back no other pool's mail. The ready queues are served round-robin; one whose site is at its
+// concurrency limit is parked until an attempt to that site ends, one held by a rate limit until the
+// time the limiter names, so one slow site never holds back the others. Due messages are taken from the scheduled queue
 // only while fewer than kMaxWaiting wait in routing and the ready queues: a large backlog stays in
 // the scheduled queue instead of being moved wholesale.
 //
@@ -24,8 +27,14 @@
 // again with backoff), `bounced` or `failed`. A message is attempted by one coroutine at a time:
 // only the dispatcher schedules it again, and only after its outcome is recorded.
 //
+// Administration (queue::QueueAdmin, dispatcher_admin.cc): Cancel, Retry and Snapshot may be called
+// from any thread and run on the executor. A cancelled message is withdrawn from wherever it waits —
+// the scheduled queue, routing, a ready queue — before the store records it `cancelled`, so it is
+// never attempted; a message mid-attempt (until its outcome is recorded) is left alone.
+//
 // Thread-safety: runs on one single-threaded executor; Start and Stop must be called on it (or
-// posted to it). The queue and the store may be fed from other threads.
+// posted to it). The queue and the store may be fed from other threads; the administration methods
+// may be called from any thread.
 #pragma once
 
 // clang-format off
@@ -35,9 +44,13 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "base/clock.h"
@@ -45,9 +58,11 @@
 #include "delivery/route.h"
 #include "delivery/transport.h"
 #include "queue/backoff.h"
+#include "queue/queue_admin.h"
 #include "queue/ready_queue.h"
 #include "queue/scheduled_queue.h"
 #include "shaping/concurrency_limiter.h"
+#include "shaping/rate_limiter.h"
 #include "storage/store.h"
 
 namespace herald::delivery {
@@ -57,9 +72,11 @@ struct DispatcherOptions {
   int site_concurrency = 16;  // attempts at once to one site
   queue::RetryPolicy retry;
   std::string site;  // without a router: the one destination ("capture" or the relay)
+  std::optional<shaping::Rate> site_rate;                     // per site; none: no limit
+  std::unordered_map<std::string, shaping::Rate> pool_rates;  // per IP pool that has a limit
 };
 
-class Dispatcher {
+class Dispatcher final : public queue::QueueAdmin {
  public:
   // `router` (MX delivery) may be null: every message then goes to `options.site`. It must outlive
   // the dispatcher, like the store, queue, transport and clock.
@@ -73,6 +90,15 @@ class Dispatcher {
   void Stop(std::function<void()> done);
 
   size_t in_flight() const { return limiter_.InUse(); }
+
+  // Makes the dispatcher look at the clock again (after a test moved it). Any thread.
+  void Poke();
+
+  // queue::QueueAdmin. Once delivery has stopped they answer Unavailable.
+  void Cancel(std::string message_id, nlohmann::json details,
+              std::function<void(Result<queue::AdminAnswer>)> done) override;
+  void Retry(std::string message_id, std::function<void(Result<queue::AdminAnswer>)> done) override;
+  void Snapshot(std::function<void(Result<queue::QueueSnapshot>)> done) override;
 
   // Messages waiting for their route or in the ready queues at most; more due ones stay in the
   // scheduled queue.
@@ -96,6 +122,31 @@ class Dispatcher {
   boost::asio::awaitable<void> Record(storage::AttemptRecord record, const queue::QueuedMessage& message);
   void Wake();
 
+  // Administration, on the executor (dispatcher_admin.cc).
+  using AdminDone = std::function<void(Result<queue::AdminAnswer>)>;
+  // Runs `task` on the executor; false once delivery has stopped (it will not run).
+  bool PostAdmin(std::function<void()> task);
+  void CloseAdmin();
+  void CancelHere(std::string message_id, nlohmann::json details, AdminDone done);
+  void RetryHere(const std::string& message_id, AdminDone done);
+  queue::QueueSnapshot SnapshotHere();
+  // Takes a due message out of routing or the ready queues.
+  std::optional<queue::QueuedMessage> WithdrawWaiting(const std::string& message_id);
+  bool IsWaiting(const std::string& message_id) const;
+  // Remembers where `domain` was routed, for the snapshot, forgetting domains no longer queued when
+  // the memory grows.
+  void NoteRoute(const std::string& domain, const std::string& site);
+  void CountTick(std::chrono::steady_clock::duration took);
+
+  // Shaping. A ready queue's key is "<pool>|<site>".
+  static std::string ReadyKey(const std::string& pool, const std::string& site);
+  static std::string SiteOfKey(const std::string& key);
+  // Whether the ready queue `key` may start an attempt now; takes from its rate limits when it may.
+  // When it may not, remembers why, so that it is unparked when that changes.
+  bool MayServe(const std::string& key);
+  void UnparkRateWaiters();
+  void UnparkSlotWaiters(const std::string& site);
+
   boost::asio::io_context& io_;
   storage::Store& store_;
   queue::ScheduledQueue& queue_;
@@ -109,8 +160,20 @@ class Dispatcher {
   size_t routing_count_ = 0;
   shaping::ConcurrencyLimiter limiter_;
   queue::ReadyQueues<ReadyMessage> ready_;
+  shaping::RateLimiter rates_;  // keys "site:<site>" and "pool:<pool>", each with its own rate
+  std::unordered_map<std::string, std::vector<std::string>> slot_waiters_;  // site → keys parked for a slot
+  // Keys parked by a rate limit, by when they may go (steady time: a wall-clock step changes nothing).
+  std::multimap<std::chrono::steady_clock::time_point, std::string> rate_waiters_;
   boost::asio::steady_timer wake_timer_;
-  int busy_ = 0;  // coroutines started by Run that have not ended yet
+  // Message id → its site, from the start of its attempt until its outcome is recorded.
+  std::unordered_map<std::string, std::string> in_flight_;
+  std::unordered_set<std::string> cancelling_;  // ids whose cancellation the store is recording
+  std::unordered_map<std::string, std::string> site_of_domain_;  // recipient domain → last routed site
+  size_t forget_domains_at_ = 0;  // site_of_domain_'s size that triggers forgetting
+  queue::SchedulerStats stats_;
+  std::mutex admin_mutex_;
+  bool admin_closed_ = false;  // guarded by admin_mutex_: delivery has stopped
+  int busy_ = 0;  // coroutines started by Run, and cancellations being recorded, that have not ended yet
   bool stopping_ = false;
   std::function<void()> stopped_;
 };

@@ -36,6 +36,12 @@ std::string SiteOf(const std::vector<dns::MxRecord>& hosts) {
 }
 
 boost::asio::awaitable<Route> MxRouter::RouteFor(std::string domain) {
+  Route route = co_await Lookup(domain);
+  route.require_tls = !route.verdict && tls_policy_.RequiresTls(domain);
+  co_return route;
+}
+
+boost::asio::awaitable<Route> MxRouter::Lookup(const std::string& domain) {
   // DNS knows internationalised names by their A-labels (xn--…).
   Result<std::string> lookup_name = dns::ToAsciiDomain(domain);
   if (!lookup_name.ok()) {

@@ -9,6 +9,7 @@
 //   NXDOMAIN         → verdict: permanent, 5.1.2, nothing tried
 //   transient failure (SERVFAIL, time-out, …) → verdict: temporary, 4.4.3 (the message is deferred)
 //   not a valid lookup name → verdict: permanent, 5.1.2
+// A route to hosts requires TLS when the domain's TLS policy says so.
 // An internationalised domain is looked up by its A-labels (dns::ToAsciiDomain: "bücher.example" →
 // "xn--bcher-kva.example"), and the implicit MX of such a domain is its A-label name.
 // A route with a verdict has the site "dns:" + domain, apart from every real site.
@@ -22,18 +23,23 @@
 #pragma once
 
 #include "delivery/route.h"
+#include "delivery/tls_policy.h"
 #include "dns/resolver.h"
 
 namespace herald::delivery {
 
 class MxRouter {
  public:
-  explicit MxRouter(dns::Resolver& resolver) : resolver_(resolver) {}
+  explicit MxRouter(dns::Resolver& resolver, TlsPolicy tls_policy = {})
+      : resolver_(resolver), tls_policy_(std::move(tls_policy)) {}
 
   boost::asio::awaitable<Route> RouteFor(std::string domain);
 
  private:
+  boost::asio::awaitable<Route> Lookup(const std::string& domain);
+
   dns::Resolver& resolver_;
+  TlsPolicy tls_policy_;
 };
 
 // The site of a set of MX hosts: their names, lowercased, sorted and joined by ",".

@@ -15,7 +15,15 @@
 // Once a connection is open, its transaction decides: a refusal at MAIL, RCPT or DATA is not retried
 // elsewhere (every MX host of a domain speaks for it).
 //
-// STARTTLS is opportunistic (SmtpClientOptions), with the MX host name as the TLS server name.
+// IP pools (delivery/ip_pools.h): each message leaves through its pool — connections bound to the
+// pool's next source address of the destination's family, greeting with the pool's EHLO name — and
+// reuses only connections of its pool. An address the pool cannot reach (no source of its family)
+// counts as an unusable host.
+//
+// STARTTLS is opportunistic (SmtpClientOptions), with the MX host name as the TLS server name; a
+// route with require_tls (the domain's TLS policy) never sends in clear and reuses only connections
+// that run TLS. The envelope sender is the message's VERP address when a return-path domain is set
+// (delivery/envelope.h).
 // Replies record the host as "mx.example[192.0.2.1]" (":port" when not 25).
 //
 // Thread-safety: used on the delivery executor only. The resolver must outlive it.
@@ -27,6 +35,7 @@
 #include <random>
 
 #include "delivery/connection_pool.h"
+#include "delivery/ip_pools.h"
 #include "delivery/transport.h"
 #include "dns/resolver.h"
 
@@ -34,7 +43,9 @@ namespace herald::delivery {
 
 struct MxTransportOptions {
   uint16_t port = 25;  // delivery.smtp_port
-  SmtpClientOptions smtp;
+  SmtpClientOptions smtp;  // each pool's EHLO name replaces smtp.ehlo_name
+  std::vector<IpPool> pools;  // the first is the default; none: one default pool without addresses
+  std::string return_path_domain;
   std::chrono::steady_clock::duration idle_timeout = std::chrono::seconds(20);
   size_t max_idle = 256;  // idle connections kept in all
 };
@@ -56,6 +67,7 @@ class MxTransport final : public Transport {
   boost::asio::any_io_executor executor_;
   dns::Resolver& resolver_;
   MxTransportOptions options_;
+  IpPools pools_;
   std::mt19937_64 random_;
   boost::asio::ssl::context tls_;
   ConnectionPool pool_;  // after tls_: its connections use it

@@ -1,12 +1,16 @@
 #include "delivery/relay_transport.h"
 
+#include "delivery/envelope.h"
+
 namespace herald::delivery {
 
 namespace asio = boost::asio;
 
 RelayTransport::RelayTransport(asio::any_io_executor executor, SmtpTarget target, SmtpClientOptions options,
-                               std::chrono::steady_clock::duration idle_timeout, size_t max_idle)
+                               std::string return_path_domain, std::chrono::steady_clock::duration idle_timeout,
+                               size_t max_idle)
     : executor_(std::move(executor)),
+      return_path_domain_(std::move(return_path_domain)),
       target_(std::move(target)),
       key_(target_.host + ":" + std::to_string(target_.port)),
       options_(std::move(options)),
@@ -17,7 +21,7 @@ RelayTransport::RelayTransport(asio::any_io_executor executor, SmtpTarget target
 }
 
 asio::awaitable<AttemptResult> RelayTransport::Attempt(const storage::DeliveryItem& item, const Route&) {
-  const Envelope envelope{item.record.mail_from, item.record.rcpt_to, item.record.smtputf8};
+  const Envelope envelope = EnvelopeOf(item.record, return_path_domain_);
   if (std::optional<AttemptResult> sent = co_await pool_.SendOnIdle(key_, envelope, item.raw))
     co_return *sent;
   OpenResult opened = co_await SmtpConnection::Open(executor_, target_, options_, &tls_);

@@ -20,7 +20,9 @@ namespace herald::delivery {
 
 class RelayTransport final : public Transport {
  public:
+  // `return_path_domain`: see delivery/envelope.h; empty keeps each message's own sender.
   RelayTransport(boost::asio::any_io_executor executor, SmtpTarget target, SmtpClientOptions options,
+                 std::string return_path_domain = {},
                  std::chrono::steady_clock::duration idle_timeout = std::chrono::seconds(20),
                  size_t max_idle = 256);
 
@@ -33,6 +35,7 @@ class RelayTransport final : public Transport {
 
  private:
   boost::asio::any_io_executor executor_;
+  std::string return_path_domain_;
   SmtpTarget target_;
   std::string key_;  // the pool's key: the smarthost
   SmtpClientOptions options_;

@@ -6,6 +6,8 @@
 // MX host names (sorted and joined), so that every domain hosted by one provider shares one queue
 // and one concurrency limit; for relay and capture, the one smarthost or the sandbox.
 //
+// `require_tls` comes from the recipient domain's TLS policy (delivery/tls_policy.h).
+//
 // A route may carry a `verdict` instead: the attempt was decided without trying (the domain takes no
 // mail, does not exist, or its DNS failed) and its result is recorded as is.
 //
@@ -26,6 +28,7 @@ struct Route {
   std::string site;                      // the ready queue and concurrency key
   std::vector<dns::MxRecord> hosts;      // MX delivery: lowest preference first
   std::optional<AttemptResult> verdict;  // set when the attempt is decided without trying
+  bool require_tls = false;              // the domain's TLS policy: never in clear
 };
 
 }  // namespace herald::delivery

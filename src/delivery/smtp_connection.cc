@@ -146,8 +146,24 @@ asio::awaitable<smtp::Step> SmtpConnection::Connect() {
     if (ec) co_return session_.OnConnectionError("cannot resolve the host: " + ec.message());
     for (const auto& entry : results) endpoints.push_back(entry.endpoint());
   }
+  if (endpoints.empty()) co_return session_.OnConnectionError("the host has no address");
   tcp_.expires_at(deadline);
-  co_await tcp_.async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
+  if (options_.source_address.empty()) {
+    co_await tcp_.async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
+  } else {
+    // Bound first: connecting an open socket keeps its local address (connecting to a range of
+    // endpoints would reopen it), so one endpoint, the literal's.
+    const asio::ip::address source = asio::ip::make_address(options_.source_address, ec);
+    if (ec) co_return session_.OnConnectionError("bad source address " + options_.source_address);
+    const tcp::endpoint local(source, 0);
+    tcp_.socket().open(local.protocol(), ec);
+    if (!ec) tcp_.socket().bind(local, ec);
+    if (ec) {
+      co_return session_.OnConnectionError("cannot bind to source address " + options_.source_address + ": " +
+                                           ec.message());
+    }
+    co_await tcp_.async_connect(endpoints.front(), asio::redirect_error(asio::use_awaitable, ec));
+  }
   if (ec) co_return session_.OnConnectionError(Describe(ec));
   tcp_.socket().set_option(tcp::no_delay(true), ec);  // best effort
   co_return session_.Start();

@@ -13,6 +13,9 @@
 // (as Postfix does at its "may" level). With `require_tls`, a server that does not offer STARTTLS,
 // refuses it, or fails the handshake gives a temporary failure: nothing is ever sent in clear.
 //
+// Source address: with `source_address` the socket is bound to it before connecting (IP pools), so
+// the server sees that address; binding to an address this machine does not have fails the connection.
+//
 // Time limits (RFC 5321 §4.5.3.2): connect (resolution included), greeting, each command's reply,
 // each 64 KiB block of content written, and the reply to the final ".". Replies are read through
 // smtp::ReplyParser with its line and reply limits into a fixed buffer; nothing grows unbounded.
@@ -62,6 +65,9 @@ struct SmtpTarget {
 
 struct SmtpClientOptions {
   std::string ehlo_name = "localhost";
+  // The local address to connect from (an IP pool's): an IP literal of the target's family, and the
+  // target must be an address literal too. Empty: the system chooses.
+  std::string source_address;
   bool opportunistic_tls = true;    // STARTTLS when offered (and a TLS context is given)
   bool require_tls = false;         // never send in clear: a temporary failure instead
   bool verify_certificate = false;  // check the server's certificate chain and name

@@ -52,6 +52,7 @@ Result<storage::NewMessage> Intake::Build(SendRequest& request, TimePoint now) c
   record.updated_at = now;
   record.next_attempt_at = now;
   record.smtputf8 = request.from.needs_smtputf8 || request.to.needs_smtputf8;
+  record.pool = request.pool.empty() ? std::string(core::kDefaultPool) : std::move(request.pool);
   message.raw = std::move(*raw);
   message.queued_event = core::Event{core::EventType::kQueued, now, nlohmann::json::object()};
   return message;
@@ -64,7 +65,8 @@ void Intake::Submit(SendRequest request, storage::ResultCallback<Accepted> done)
     done(built.status());
     return;
   }
-  queue::QueuedMessage queued{built->record.id, now, 0, now, core::DomainOf(built->record.rcpt_to)};
+  queue::QueuedMessage queued{built->record.id, now, 0, now, core::DomainOf(built->record.rcpt_to),
+                              built->record.pool};
   store_.InsertMessage(std::move(*built), now - options_.idempotency_window,
                        [this, queued = std::move(queued), done = std::move(done)](
                            Result<storage::InsertOutcome> outcome) mutable {

@@ -32,6 +32,7 @@ namespace herald::intake {
 
 struct SendRequest {
   std::string account_id;
+  std::string pool;  // the account's IP pool; empty: the default
   core::EmailAddress from;
   core::EmailAddress to;
   std::optional<core::EmailAddress> reply_to;
@@ -47,6 +48,7 @@ struct SendRequest {
 // A message submitted over the SMTP relay by an authorised SMTP connection.
 struct SmtpSubmission {
   std::string account_id;
+  std::string pool;                          // the account's IP pool; empty: the default
   std::vector<std::string> allowed_domains;  // the connection's (lowercase): the From: domain must be one
   std::string list_help_url;                 // empty: no List-Help header is added
   std::string mail_from;                     // envelope sender (addr-spec), already checked against the domains

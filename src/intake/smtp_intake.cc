@@ -50,6 +50,7 @@ Result<storage::NewMessageGroup> Intake::BuildGroup(SmtpSubmission& submission, 
     record.updated_at = now;
     record.next_attempt_at = now;
     record.smtputf8 = submission.smtputf8;
+    record.pool = submission.pool.empty() ? std::string(core::kDefaultPool) : submission.pool;
     group.records.push_back(std::move(record));
   }
   group.raw = std::move(prepared->raw);
@@ -66,7 +67,7 @@ void Intake::SubmitSmtp(SmtpSubmission submission, storage::ResultCallback<std::
   std::vector<queue::QueuedMessage> queued;
   queued.reserve(built->records.size());
   for (const core::MessageRecord& record : built->records)
-    queued.push_back({record.id, now, 0, now, core::DomainOf(record.rcpt_to)});
+    queued.push_back({record.id, now, 0, now, core::DomainOf(record.rcpt_to), record.pool});
   store_.InsertMessageGroup(std::move(*built), [this, queued = std::move(queued), done = std::move(done)](
                                                    Status stored) mutable {
     if (!stored.ok()) {

@@ -7,11 +7,15 @@
 // but leaves the turn until the caller calls Unpark(site) (when one of its slots frees up). So a busy
 // site costs nothing per Pop while it waits, and the others are served meanwhile.
 //
+// Withdraw takes one waiting item out (a cancelled message), wherever it waits; Contains looks for
+// one; ForEachSite says how many wait per site (the queue's administration view).
+//
 // `Item` is what waits (the delivery dispatcher's message with its route); it must be movable.
 //
 // Thread-safety: none; owned and used by the delivery dispatcher's single executor.
 #pragma once
 
+#include <algorithm>
 #include <deque>
 #include <optional>
 #include <string>
@@ -72,6 +76,42 @@ class ReadyQueues {
     it->second.parked = false;
     --parked_;
     Enter(site, it->second);  // a parked site always has items
+  }
+
+  // Removes and returns the first item, in any site, for which `match(item)` is true; nullopt when
+  // none is. Linear in the items waiting: meant for rare administrative withdrawals.
+  template <typename Match>
+  std::optional<Item> Withdraw(Match&& match) {
+    for (auto it = sites_.begin(); it != sites_.end(); ++it) {
+      std::deque<Item>& items = it->second.items;
+      auto found = std::find_if(items.begin(), items.end(), match);
+      if (found == items.end()) continue;
+      Item item = std::move(*found);
+      items.erase(found);
+      --size_;
+      if (items.empty()) {  // only sites with items are kept, in the turn or parked
+        if (it->second.parked) --parked_;
+        if (it->second.in_turn) turn_.erase(std::find(turn_.begin(), turn_.end(), it->first));
+        sites_.erase(it);
+      }
+      return item;
+    }
+    return std::nullopt;
+  }
+
+  // Whether any waiting item matches; linear, like Withdraw.
+  template <typename Match>
+  bool Contains(Match&& match) const {
+    for (const auto& [site, entry] : sites_) {
+      if (std::any_of(entry.items.begin(), entry.items.end(), match)) return true;
+    }
+    return false;
+  }
+
+  // Calls `visit(site, items waiting, parked)` for every site with items.
+  template <typename Visit>
+  void ForEachSite(Visit&& visit) const {
+    for (const auto& [site, entry] : sites_) visit(site, entry.items.size(), entry.parked);
   }
 
   // Items waiting, parked sites' included.

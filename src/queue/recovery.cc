@@ -13,7 +13,8 @@ Result<size_t> RecoverUnfinished(storage::Store& store, ScheduledQueue& queue) {
     if (!page.ok()) return page.status();
     for (storage::PendingMessage& pending : *page) {
       queue.Schedule(
-          {pending.id, pending.due, pending.attempts, pending.created_at, core::DomainOf(pending.rcpt_to)});
+          {pending.id, pending.due, pending.attempts, pending.created_at, core::DomainOf(pending.rcpt_to),
+                      std::move(pending.pool)});
       after = std::move(pending.id);
       ++recovered;
     }

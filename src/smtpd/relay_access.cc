@@ -44,6 +44,13 @@ std::optional<core::SmtpConnection> RelayAccess::ForClientAddress(const core::Ip
   return std::nullopt;
 }
 
+std::string RelayAccess::PoolOf(const std::string& account_id) {
+  Result<core::Account> account = store_.GetAccount(account_id);
+  if (account.ok()) return account->pool;
+  Logger("smtpd")->error("cannot read account {}: {}", account_id, account.status().ToString());
+  return std::string(core::kDefaultPool);
+}
+
 void RelayAccess::NoteUse(const core::SmtpConnection& connection) {
   TimePoint now = clock_.Now();
   {

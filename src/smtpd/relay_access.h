@@ -39,6 +39,9 @@ class RelayAccess {
   // counts as no match (the client may still AUTH); the error is logged.
   std::optional<core::SmtpConnection> ForClientAddress(const core::IpAddress& client);
 
+  // The IP pool of the account; the default pool when the store cannot say (logged).
+  std::string PoolOf(const std::string& account_id);
+
   // Notes that `connection` sent a message now.
   void NoteUse(const core::SmtpConnection& connection);
 

@@ -296,6 +296,7 @@ class SessionImpl final : public SessionHandle, public std::enable_shared_from_t
 
   void Authorize(const core::SmtpConnection& connection, Via via) {
     connection_ = connection;
+    pool_ = services_.access.PoolOf(connection.account_id);
     Logger("smtpd")->info("{}: authorised as SMTP connection {} ({})", peer_, connection.id,
                           via == Via::kAuth ? "AUTH " + protocol_.credentials().mechanism : "trusted network");
     // A trusted network's connection says whether it needs TLS; AUTH happens only under TLS anyway.
@@ -360,6 +361,7 @@ class SessionImpl final : public SessionHandle, public std::enable_shared_from_t
     if (!connection_) co_return smtp::ServerReply{451, "4.3.0", "Not authorised; try again"};
     intake::SmtpSubmission submission;
     submission.account_id = connection_->account_id;
+    submission.pool = pool_;
     submission.allowed_domains = connection_->domains;
     submission.list_help_url = connection_->list_help_url;
     submission.mail_from = envelope.mail_from.address.AddrSpec();
@@ -396,6 +398,7 @@ class SessionImpl final : public SessionHandle, public std::enable_shared_from_t
   std::string peer_ = "unknown";
   std::optional<core::IpAddress> client_;
   std::optional<core::SmtpConnection> connection_;
+  std::string pool_;  // the IP pool of connection_'s account
   std::string in_;
   size_t pos_ = 0;
   std::string out_;

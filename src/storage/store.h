@@ -26,6 +26,7 @@
 #include "core/account.h"
 #include "core/message.h"
 #include "core/smtp_connection.h"
+#include "core/suppression.h"
 
 namespace herald::storage {
 
@@ -62,6 +63,15 @@ struct AttemptRecord {
   std::optional<TimePoint> next_attempt_at;                  // set when the message waits again
   std::vector<core::Event> events;                           // appended in this order
   bool captured = false;                                     // also add the message to the sandbox
+  // Set on a hard bounce: the recipient joins the account's suppression list, for this reason (an
+  // address already on it keeps its first entry).
+  std::optional<std::string> suppress_reason;
+};
+
+// What a cancellation found.
+struct CancelOutcome {
+  bool cancelled = false;  // false: the message had already finished and was left as it was
+  core::MessageStatus status = core::MessageStatus::kCancelled;  // its status after the write
 };
 
 // A message that is not finished, as the queue needs it at start-up.
@@ -71,6 +81,7 @@ struct PendingMessage {
   int attempts = 0;
   TimePoint created_at;
   std::string rcpt_to;  // the envelope recipient: MX delivery routes by its domain
+  std::string pool;     // the IP pool it leaves through
 };
 
 // What delivery needs to make an attempt.
@@ -110,6 +121,8 @@ class Store {
 
   // AlreadyExists if the account id or the key's hash is taken.
   virtual void CreateAccount(core::Account account, core::ApiKey first_key, StatusCallback done) = 0;
+  // Sets the account's IP pool. NotFound if the account does not exist.
+  virtual void SetAccountPool(std::string account_id, std::string pool, StatusCallback done) = 0;
   // NotFound if the key's account does not exist.
   virtual void CreateApiKey(core::ApiKey key, StatusCallback done) = 0;
   // Sets revoked_at. NotFound if no unrevoked key `key_id` belongs to `account_id`.
@@ -125,6 +138,10 @@ class Store {
   virtual void InsertMessageGroup(NewMessageGroup group, StatusCallback done) = 0;
   // Records a delivery attempt's outcome. NotFound if the message does not exist.
   virtual void RecordAttempt(AttemptRecord attempt, StatusCallback done) = 0;
+  // For delivery only (not tenant-scoped; the caller checked the account): if the message is queued
+  // or deferred, makes it `cancelled` (no next attempt) and appends `event`, in one commit; a message
+  // already finished is left as it is, and the outcome says its status. NotFound if it does not exist.
+  virtual void CancelMessage(std::string message_id, core::Event event, ResultCallback<CancelOutcome> done) = 0;
 
   // AlreadyExists if the id or username is taken; NotFound if the account does not exist;
   // InvalidArgument if a trusted network is not canonical CIDR text; FailedPrecondition if one of its
@@ -147,6 +164,8 @@ class Store {
   virtual Result<core::ApiKey> FindApiKeyByHash(std::string_view key_hash) = 0;
   virtual Result<std::vector<core::ApiKey>> ListApiKeys(std::string_view account_id) = 0;
   virtual Result<core::Account> GetAccount(std::string_view account_id) = 0;
+  // The account's suppression of `address` (any case). NotFound when there is none.
+  virtual Result<core::Suppression> GetSuppression(std::string_view account_id, std::string_view address) = 0;
   // The account made by `herald init` (the oldest operator account); NotFound before init.
   virtual Result<core::Account> GetOperatorAccount() = 0;
   virtual Result<core::MessageRecord> GetMessage(std::string_view account_id, std::string_view message_id) = 0;

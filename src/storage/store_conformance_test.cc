@@ -427,6 +427,46 @@ TEST_P(StoreConformance, RecordsAttemptsAndListsUnfinishedMessages) {
             Code::kNotFound);
 }
 
+TEST_P(StoreConformance, AHardBounceSuppressesTheRecipientOnce) {
+  MadeAccount a = MakeAccount("Shop A");
+  MadeAccount b = MakeAccount("Shop B");
+  const std::string first = InsertOk(NewMsg(a.account.id, "Gone@Example.com"));
+  const std::string second = InsertOk(NewMsg(a.account.id, "gone@example.com"));
+  EXPECT_EQ(store().GetSuppression(a.account.id, "gone@example.com").status().code(), Code::kNotFound);
+
+  AttemptRecord bounced{first, MessageStatus::kBounced, 1, std::nullopt, {}, false, "user_unknown"};
+  ASSERT_TRUE(Attempt(bounced).ok());
+  auto suppression = store().GetSuppression(a.account.id, "GONE@example.com");
+  ASSERT_TRUE(suppression.ok()) << suppression.status().ToString();
+  EXPECT_EQ(suppression->address, "gone@example.com");
+  EXPECT_EQ(suppression->reason, "user_unknown");
+  EXPECT_EQ(suppression->source, "hard_bounce");
+  EXPECT_EQ(suppression->message_id, first);
+  // The second hard bounce to the address leaves the first entry; another account knows nothing of it.
+  clock_.Advance(Duration(5));
+  ASSERT_TRUE(Attempt({second, MessageStatus::kBounced, 1, std::nullopt, {}, false, "mailbox_disabled"}).ok());
+  EXPECT_EQ(store().GetSuppression(a.account.id, "gone@example.com")->message_id, first);
+  EXPECT_EQ(store().GetSuppression(b.account.id, "gone@example.com").status().code(), Code::kNotFound);
+}
+
+TEST_P(StoreConformance, AccountsAndMessagesKeepTheirPool) {
+  MadeAccount a = MakeAccount("Shop A");
+  EXPECT_EQ(store().GetAccount(a.account.id)->pool, "transactional");
+  ASSERT_TRUE(WaitFor([&](StatusCallback done) { store().SetAccountPool(a.account.id, "notifications", done); }).ok());
+  EXPECT_EQ(store().GetAccount(a.account.id)->pool, "notifications");
+  EXPECT_EQ(WaitFor([&](StatusCallback done) { store().SetAccountPool("acct_none", "x", done); }).code(),
+            Code::kNotFound);
+
+  NewMessage m = NewMsg(a.account.id);
+  m.record.pool = "notifications";
+  const std::string id = InsertOk(m);
+  EXPECT_EQ(store().GetMessage(a.account.id, id)->pool, "notifications");
+  auto unfinished = store().ListUnfinished("", 10);
+  ASSERT_TRUE(unfinished.ok());
+  ASSERT_EQ(unfinished->size(), 1u);
+  EXPECT_EQ(unfinished->front().pool, "notifications");
+}
+
 // ---- Sandbox ----
 
 TEST_P(StoreConformance, CapturedMessagesAreListedInTheSandbox) {

@@ -665,13 +665,14 @@ class BackgroundSender:
         raise NotImplementedError
 
 
-def create_accounts(herald, names):
-    """POST /v1/accounts with the operator's key for each name; answers {name: the 201 body (with api_key)}."""
+def create_accounts(herald, names, **fields):
+    """POST /v1/accounts with the operator's key for each name (and `fields`, e.g. pool="blue"); answers
+    {name: the 201 body (with api_key)}."""
     operator = herald.client()
     try:
         accounts = {}
         for name in names:
-            status, body, _ = operator.post("/v1/accounts", {"name": name})
+            status, body, _ = operator.post("/v1/accounts", {"name": name, **fields})
             if status != 201:
                 raise AssertionError(f"POST /v1/accounts answered {status} {body}")
             accounts[name] = body

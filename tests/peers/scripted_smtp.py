@@ -24,7 +24,8 @@ Output:
   --port-file F    the listening port is written to F (atomically) once the server accepts connections;
                    with --port 0 (the default) a free port is chosen.
   --dump-dir D     each accepted message is written as D/msg-NNNN.eml (the content exactly as received,
-                   dot-unstuffed), then D/msg-NNNN.json (mail_from, mail_options, rcpt_tos, tls, helo).
+                   dot-unstuffed), then D/msg-NNNN.json (mail_from, mail_options, rcpt_tos, tls, helo,
+                   peer: the client's address).
   --transcript F   every command line received is appended to F as "<connection> <line>", and
                    "<connection> TLS" when a STARTTLS handshake completes.
 Listens on --host (127.0.0.1). Stops on SIGTERM or SIGINT.
@@ -93,13 +94,13 @@ class Output:
             with open(self.transcript, "a", encoding="utf-8", errors="backslashreplace") as f:
                 f.write(f"{connection} {line}\n")
 
-    def dump(self, envelope, tls, helo):
+    def dump(self, envelope, tls, helo, peer):
         if not self.dump_dir:
             return
         base = os.path.join(self.dump_dir, f"msg-{next(self.messages):04d}")
         write_atomically(base + ".eml", envelope.original_content)
         meta = {"mail_from": envelope.mail_from, "mail_options": envelope.mail_options,
-                "rcpt_tos": envelope.rcpt_tos, "tls": tls, "helo": helo}
+                "rcpt_tos": envelope.rcpt_tos, "tls": tls, "helo": helo, "peer": peer}
         write_atomically(base + ".json", json.dumps(meta).encode())
 
 
@@ -129,7 +130,7 @@ class Handler:
             return "250 never sent"
         reply = reply or f"250 2.0.0 Ok: queued as {sum(self.plan.seen.values())}"
         if reply.startswith("2"):
-            self.output.dump(envelope, server.tls_active, session.host_name)
+            self.output.dump(envelope, server.tls_active, session.host_name, session.peer[0])
         if reply.startswith("421"):
             server.close_after_reply = True
         return reply

@@ -108,9 +108,28 @@ CREATE INDEX smtp_connections_trusted ON smtp_connections(id) WHERE trusted_netw
 ALTER TABLE messages ADD COLUMN body_id TEXT;  -- the message whose body this one shares; NULL: its own
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations = {{
+// IP pools (an account's, and the one each message leaves through, fixed when it is accepted), and
+// the suppression list's table, which hard bounces fill from now on. The added columns have
+// constant defaults: nothing is rewritten.
+constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE accounts ADD COLUMN pool TEXT NOT NULL DEFAULT 'transactional';
+ALTER TABLE messages ADD COLUMN pool TEXT NOT NULL DEFAULT 'transactional';
+
+CREATE TABLE suppressions (
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  address    TEXT NOT NULL,   -- the addr-spec, lowercased
+  reason     TEXT NOT NULL,   -- e.g. 'user_unknown'
+  source     TEXT NOT NULL,   -- 'hard_bounce', later 'complaint', 'manual'
+  message_id TEXT,            -- the message that caused it, when one did
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (account_id, address)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
+    {3, kSchemaV3},
 }};
 
 Status CheckNumbering(std::span<const Migration> migrations) {

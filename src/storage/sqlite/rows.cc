@@ -51,6 +51,7 @@ Result<core::MessageRecord> ReadMessage(const Statement& row, int first_column) 
   m.attempts = static_cast<int>(row.Int(c++));
   if (std::optional<int64_t> next = row.OptionalInt(c++)) m.next_attempt_at = FromUnixMillis(*next);
   m.smtputf8 = row.Int(c++) != 0;
+  m.pool = row.Text(c++);
   return m;
 }
 
@@ -77,6 +78,7 @@ core::Account ReadAccount(const Statement& row, int first_column) {
   account.name = row.Text(c++);
   account.is_operator = row.Int(c++) != 0;
   account.created_at = FromUnixMillis(row.Int(c++));
+  account.pool = row.Text(c++);
   return account;
 }
 

@@ -22,14 +22,14 @@ namespace herald::storage::sqlite {
 #define HERALD_MESSAGE_COLUMNS                                                                     \
   "m.id, m.account_id, m.status, m.campaign, m.mail_from, m.rcpt_to, m.from_header, m.to_header, " \
   "m.subject, m.tags, m.metadata, m.idempotency_key, m.created_at, m.updated_at, m.attempts, "     \
-  "m.next_attempt_at, m.smtputf8"
-inline constexpr int kMessageColumnCount = 17;
+  "m.next_attempt_at, m.smtputf8, m.pool"
+inline constexpr int kMessageColumnCount = 18;
 
 // 8 columns of `api_keys`, read by ReadApiKey.
 #define HERALD_API_KEY_COLUMNS "id, account_id, name, scope, key_hash, prefix, created_at, revoked_at"
 
-// 4 columns of `accounts`, read by ReadAccount.
-#define HERALD_ACCOUNT_COLUMNS "id, name, is_operator, created_at"
+// 5 columns of `accounts`, read by ReadAccount.
+#define HERALD_ACCOUNT_COLUMNS "id, name, is_operator, created_at, pool"
 
 // 3 columns of `events`, read by ReadEvent.
 #define HERALD_EVENT_COLUMNS "type, at, details"

@@ -76,11 +76,33 @@ class SqliteStore final : public Store {
          std::move(done)});
   }
 
+  void SetAccountPool(std::string account_id, std::string pool, StatusCallback done) override {
+    writer_.Submit({[account_id = std::move(account_id), pool = std::move(pool)](Connection& db) {
+                      return sqlite::SetAccountPoolSql(db, account_id, pool);
+                    },
+                    std::move(done)});
+  }
+
   void RecordAttempt(AttemptRecord attempt, StatusCallback done) override {
     writer_.Submit({[&clock = clock_, attempt = std::move(attempt)](Connection& db) {
                       return sqlite::RecordAttemptSql(db, attempt, clock.Now());
                     },
                     std::move(done)});
+  }
+
+  void CancelMessage(std::string message_id, core::Event event, ResultCallback<CancelOutcome> done) override {
+    auto outcome = std::make_shared<CancelOutcome>();
+    writer_.Submit({[&clock = clock_, id = std::move(message_id), event = std::move(event), outcome](Connection& db) {
+                      return sqlite::CancelMessageSql(db, id, event, clock.Now(), *outcome);
+                    },
+                    [outcome, done = std::move(done)](Status status) {
+                      if (!done) return;
+                      if (status.ok()) {
+                        done(*outcome);
+                      } else {
+                        done(std::move(status));
+                      }
+                    }});
   }
 
   void CreateSmtpConnection(core::SmtpConnection connection, StatusCallback done) override {
@@ -117,6 +139,9 @@ class SqliteStore final : public Store {
   }
   Result<std::vector<core::ApiKey>> ListApiKeys(std::string_view account_id) override {
     return Read([&](Connection& db) { return sqlite::ListApiKeysSql(db, account_id); });
+  }
+  Result<core::Suppression> GetSuppression(std::string_view account_id, std::string_view address) override {
+    return Read([&](Connection& db) { return sqlite::GetSuppressionSql(db, account_id, address); });
   }
   Result<core::Account> GetAccount(std::string_view account_id) override {
     return Read([&](Connection& db) { return sqlite::GetAccountSql(db, account_id); });

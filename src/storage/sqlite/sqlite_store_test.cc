@@ -102,11 +102,13 @@ TEST_F(SqliteStoreTest, StatsAreOnlyForSqliteStores) {
   class NotSqlite : public Store {
    public:
     void CreateAccount(core::Account, core::ApiKey, StatusCallback) override {}
+    void SetAccountPool(std::string, std::string, StatusCallback) override {}
     void CreateApiKey(core::ApiKey, StatusCallback) override {}
     void RevokeApiKey(std::string, std::string, TimePoint, StatusCallback) override {}
     void InsertMessage(NewMessage, TimePoint, ResultCallback<InsertOutcome>) override {}
     void InsertMessageGroup(NewMessageGroup, StatusCallback) override {}
     void RecordAttempt(AttemptRecord, StatusCallback) override {}
+    void CancelMessage(std::string, core::Event, ResultCallback<CancelOutcome>) override {}
     void CreateSmtpConnection(core::SmtpConnection, StatusCallback) override {}
     void UpdateSmtpConnection(core::SmtpConnection, StatusCallback) override {}
     void DeleteSmtpConnection(std::string, std::string, StatusCallback) override {}
@@ -114,6 +116,9 @@ TEST_F(SqliteStoreTest, StatsAreOnlyForSqliteStores) {
     Result<core::ApiKey> FindApiKeyByHash(std::string_view) override { return Status::Internal(""); }
     Result<std::vector<core::ApiKey>> ListApiKeys(std::string_view) override { return Status::Internal(""); }
     Result<core::Account> GetAccount(std::string_view) override { return Status::Internal(""); }
+    Result<core::Suppression> GetSuppression(std::string_view, std::string_view) override {
+      return Status::Internal("");
+    }
     Result<core::Account> GetOperatorAccount() override { return Status::Internal(""); }
     Result<core::MessageRecord> GetMessage(std::string_view, std::string_view) override {
       return Status::Internal("");

@@ -55,13 +55,13 @@ Status InsertRecord(Connection& db, const core::MessageRecord& r, std::string_vi
           ? "INSERT INTO messages (id, account_id, status, campaign, mail_from, rcpt_to, from_header, "
             "to_header,"
             " subject, tags, metadata, idempotency_key, created_at, updated_at, attempts, next_attempt_at,"
-            " smtputf8) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+            " smtputf8, pool) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+            " ?17, ?19)"
           : "INSERT INTO messages (id, account_id, status, campaign, mail_from, rcpt_to, from_header, "
             "to_header,"
             " subject, tags, metadata, idempotency_key, created_at, updated_at, attempts, next_attempt_at,"
-            " smtputf8, body_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-            "?16,"
-            " ?17, ?18)");
+            " smtputf8, body_id, pool) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+            " ?15, ?16, ?17, ?18, ?19)");
   if (!insert.ok()) return insert.status();
   if (!body_id.empty()) insert->Bind(18, body_id);
   insert->Bind(1, r.id)
@@ -80,7 +80,8 @@ Status InsertRecord(Connection& db, const core::MessageRecord& r, std::string_vi
       .Bind(14, ToUnixMillis(r.updated_at))
       .Bind(15, static_cast<int64_t>(r.attempts))
       .Bind(16, OptionalMillis(r.next_attempt_at))
-      .Bind(17, static_cast<int64_t>(r.smtputf8 ? 1 : 0));
+      .Bind(17, static_cast<int64_t>(r.smtputf8 ? 1 : 0))
+      .Bind(19, r.pool.empty() ? core::kDefaultPool : std::string_view(r.pool));
   Status status = insert->Run();
   if (status.code() == Code::kNotFound) return Status::NotFound("no account " + r.account_id);
   if (status.code() == Code::kAlreadyExists)
@@ -96,12 +97,13 @@ Status CreateAccountSql(Connection& db, const core::Account& account, const core
     return Status::InvalidArgument("the first API key must belong to the new account");
   }
   Result<Statement> insert =
-      db.Prepare("INSERT INTO accounts (id, name, is_operator, created_at) VALUES (?1, ?2, ?3, ?4)");
+      db.Prepare("INSERT INTO accounts (id, name, is_operator, created_at, pool) VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!insert.ok()) return insert.status();
   insert->Bind(1, account.id)
       .Bind(2, account.name)
       .Bind(3, static_cast<int64_t>(account.is_operator ? 1 : 0))
-      .Bind(4, ToUnixMillis(account.created_at));
+      .Bind(4, ToUnixMillis(account.created_at))
+      .Bind(5, account.pool);
   Status status = insert->Run();
   if (status.code() == Code::kAlreadyExists)
     return Status::AlreadyExists("account " + account.id + " exists");
@@ -204,11 +206,12 @@ Status InsertMessageGroupSql(Connection& db, const NewMessageGroup& group) {
 
 Status RecordAttemptSql(Connection& db, const AttemptRecord& attempt, TimePoint now) {
   std::string account_id;
+  std::string rcpt_to;
   {
     // captured_at is set once, by the first captured delivery.
     Result<Statement> update = db.Prepare(
         "UPDATE messages SET status = ?2, attempts = ?3, next_attempt_at = ?4, updated_at = ?5,"
-        " captured_at = coalesce(captured_at, ?6) WHERE id = ?1 RETURNING account_id");
+        " captured_at = coalesce(captured_at, ?6) WHERE id = ?1 RETURNING account_id, rcpt_to");
     if (!update.ok()) return update.status();
     update->Bind(1, attempt.message_id)
         .Bind(2, core::ToString(attempt.status))
@@ -220,12 +223,69 @@ Status RecordAttemptSql(Connection& db, const AttemptRecord& attempt, TimePoint 
     if (!row.ok()) return row.status();
     if (!*row) return Status::NotFound("no message " + attempt.message_id);
     account_id = update->Text(0);
+    rcpt_to = update->Text(1);
     HERALD_RETURN_IF_ERROR(update->Run());  // finishes the statement
+  }
+  if (attempt.suppress_reason) {
+    Result<Statement> suppress = db.Prepare(
+        "INSERT INTO suppressions (account_id, address, reason, source, message_id, created_at)"
+        " VALUES (?1, lower(?2), ?3, 'hard_bounce', ?4, ?5) ON CONFLICT DO NOTHING");
+    if (!suppress.ok()) return suppress.status();
+    suppress->Bind(1, account_id)
+        .Bind(2, rcpt_to)
+        .Bind(3, *attempt.suppress_reason)
+        .Bind(4, attempt.message_id)
+        .Bind(5, ToUnixMillis(now));
+    HERALD_RETURN_IF_ERROR(Explain(suppress->Run(), "suppression of " + attempt.message_id));
   }
   for (const core::Event& event : attempt.events) {
     HERALD_RETURN_IF_ERROR(
         Explain(InsertEvent(db, attempt.message_id, account_id, event), "event of " + attempt.message_id));
   }
+  return Status::Ok();
+}
+
+Status CancelMessageSql(Connection& db, std::string_view message_id, const core::Event& event, TimePoint now,
+                        CancelOutcome& outcome) {
+  std::string account_id;
+  {
+    // Conditional, so that a message an attempt has just finished is never overwritten.
+    Result<Statement> update = db.Prepare(
+        "UPDATE messages SET status = 'cancelled', next_attempt_at = NULL, updated_at = ?2"
+        " WHERE id = ?1 AND status IN ('queued', 'deferred') RETURNING account_id");
+    if (!update.ok()) return update.status();
+    update->Bind(1, message_id).Bind(2, ToUnixMillis(now));
+    Result<bool> row = update->Step();
+    if (!row.ok()) return row.status();
+    if (*row) {
+      account_id = update->Text(0);
+      HERALD_RETURN_IF_ERROR(update->Run());  // finishes the statement
+    }
+  }
+  if (account_id.empty()) {
+    Result<Statement> find = db.Prepare("SELECT status FROM messages WHERE id = ?1");
+    if (!find.ok()) return find.status();
+    find->Bind(1, message_id);
+    Result<bool> row = find->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::NotFound("no message " + std::string(message_id));
+    std::optional<core::MessageStatus> status = core::ParseMessageStatus(find->Text(0));
+    if (!status) return Status::Corruption("message " + std::string(message_id) + " has an unknown status");
+    outcome = CancelOutcome{false, *status};
+    return Status::Ok();
+  }
+  HERALD_RETURN_IF_ERROR(
+      Explain(InsertEvent(db, message_id, account_id, event), "event of " + std::string(message_id)));
+  outcome = CancelOutcome{true, core::MessageStatus::kCancelled};
+  return Status::Ok();
+}
+
+Status SetAccountPoolSql(Connection& db, const std::string& account_id, const std::string& pool) {
+  Result<Statement> update = db.Prepare("UPDATE accounts SET pool = ?2 WHERE id = ?1");
+  if (!update.ok()) return update.status();
+  update->Bind(1, account_id).Bind(2, pool);
+  HERALD_RETURN_IF_ERROR(update->Run());
+  if (db.Changes() == 0) return Status::NotFound("no account " + account_id);
   return Status::Ok();
 }
 

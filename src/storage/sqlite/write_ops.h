@@ -28,5 +28,9 @@ Status InsertMessageSql(Connection& db, const NewMessage& message, TimePoint ide
 Status InsertMessageGroupSql(Connection& db, const NewMessageGroup& group);
 // `now` becomes updated_at, and captured_at when the attempt captured the message.
 Status RecordAttemptSql(Connection& db, const AttemptRecord& attempt, TimePoint now);
+Status SetAccountPoolSql(Connection& db, const std::string& account_id, const std::string& pool);
+// `now` becomes updated_at. Changes only a queued or deferred message; `outcome` says what it found.
+Status CancelMessageSql(Connection& db, std::string_view message_id, const core::Event& event, TimePoint now,
+                        CancelOutcome& outcome);
 
 }  // namespace herald::storage::sqlite

@@ -1,0 +1,50 @@
+#include "core/verp.h"
+
+#include <algorithm>
+
+namespace herald::core {
+namespace {
+
+constexpr std::string_view kIdPrefix = "msg_";
+constexpr size_t kTokenLength = 26;
+
+char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+// Crockford base32 as ids use it (base/random.h): digits and letters without i, l, o, u.
+bool IsTokenChar(char c) {
+  c = Lower(c);
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z' && c != 'i' && c != 'l' && c != 'o' && c != 'u');
+}
+
+bool IsToken(std::string_view token) {
+  return token.size() == kTokenLength && std::all_of(token.begin(), token.end(), IsTokenChar);
+}
+
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return Lower(x) == Lower(y); });
+}
+
+}  // namespace
+
+std::optional<std::string> VerpAddress(std::string_view message_id, std::string_view domain) {
+  if (!message_id.starts_with(kIdPrefix) || !IsToken(message_id.substr(kIdPrefix.size()))) return std::nullopt;
+  std::string address(kVerpLocalPrefix);
+  for (char c : message_id.substr(kIdPrefix.size())) address += Lower(c);
+  address += '@';
+  address += domain;
+  return address;
+}
+
+std::optional<std::string> ParseVerpAddress(std::string_view address, std::string_view domain) {
+  size_t at = address.rfind('@');
+  if (at == std::string_view::npos || !EqualsIgnoringCase(address.substr(at + 1), domain)) return std::nullopt;
+  std::string_view local = address.substr(0, at);
+  if (!EqualsIgnoringCase(local.substr(0, kVerpLocalPrefix.size()), kVerpLocalPrefix)) return std::nullopt;
+  std::string_view token = local.substr(kVerpLocalPrefix.size());
+  if (!IsToken(token)) return std::nullopt;
+  std::string id(kIdPrefix);
+  for (char c : token) id += Lower(c);
+  return id;
+}
+
+}  // namespace herald::core
