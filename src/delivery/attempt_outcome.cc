@@ -47,6 +47,9 @@ storage::AttemptRecord AttemptOutcome(const queue::QueuedMessage& message, const
       } else {
         record.status = core::MessageStatus::kFailed;
         details["reason"] = "expired";
+        // MX delivery gave up on the recipient's servers: a hard bounce, whose reason is what they
+        // said last. It suppresses nothing: the address itself was never refused.
+        if (policy.refusals_are_bounces) details["bounce"] = {{"type", "hard"}, {"reason", BounceOf(result)["reason"]}};
         record.events.push_back({core::EventType::kFailed, now, std::move(details)});
       }
       break;

@@ -4,7 +4,8 @@
 //
 //   delivered          → `delivered` {attempt, remote}
 //   temporary failure  → `deferred` {attempt, remote, next_attempt_at}, due again after the backoff
-//                        (queue/backoff.h); past the maximum age, `failed` {reason: "expired"}
+//                        (queue/backoff.h); past the maximum age, `failed` {reason: "expired"},
+//                        in MX delivery with bounce {type: "hard", reason of the last reply}
 //   permanent failure  → with `refusals_are_bounces` (MX delivery: the recipient's own servers, or
 //                        its domain's DNS, said so): `bounced` {attempt, remote, bounce: {type,
 //                        reason}}, classified by smtp::ClassifyReply from the reply code, enhanced

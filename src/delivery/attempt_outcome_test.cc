@@ -54,6 +54,13 @@ TEST(AttemptOutcome, TemporaryFailureIsDeferredWithBackoffUntilTheMaximumAge) {
                           late, Mx());
   EXPECT_EQ(record.status, core::MessageStatus::kFailed);
   EXPECT_EQ(record.events[0].details["reason"], "expired");
+  EXPECT_EQ(record.events[0].details["bounce"], (nlohmann::json{{"type", "hard"}, {"reason", "temporary"}}));
+  EXPECT_FALSE(record.suppress_reason.has_value());
+  // A smarthost's deferrals say nothing of the recipient: no bounce.
+  record = AttemptOutcome(Message(9), Reply(Outcome::kTemporaryFailure, 451, "4.7.1", "greylisted"), late,
+                          late, Relay());
+  EXPECT_EQ(record.status, core::MessageStatus::kFailed);
+  EXPECT_FALSE(record.events[0].details.contains("bounce"));
 }
 
 TEST(AttemptOutcome, MxRefusalsAreBouncesClassifiedHardOrSoft) {

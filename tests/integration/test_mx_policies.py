@@ -11,6 +11,8 @@ tests/peers/scripted_smtp.py as every receiving server, all on one high port):
   backoff         grey.pol.test's MX (127.0.0.26) answers 451 once: deferred for retry_initial (10 min), not
                   tried again before; the test moves the daemon's clock (testing.adjustable_clock) past
                   next_attempt_at → delivered on attempt 2
+  expiry          later.pol.test's MX (127.0.0.28) answers 451 to everything: once the clock passes
+                  delivery.max_age (5 days), the next attempt fails the message with a hard bounce
   rate limit      the pool "metered" sends at most 60 messages a minute (one a second after a burst of one)
   suppression     a 550 5.1.1 (127.0.0.27) bounces hard and writes the address to the suppression table
 """
@@ -39,9 +41,11 @@ mx-grey    IN A   127.0.0.26
 gone       IN MX  10 mx-gone
 mx-gone    IN A   127.0.0.27
 metered    IN MX  10 mx-pools
+later      IN MX  10 mx-later
+mx-later   IN A   127.0.0.28
 """
 
-ADDRESSES = [f"127.0.0.{n}" for n in range(20, 28)]
+ADDRESSES = [f"127.0.0.{n}" for n in range(20, 29)]
 RETRY = datetime.timedelta(minutes=10)
 FINAL = ("delivered", "bounced", "failed")
 
@@ -76,6 +80,7 @@ class MxPoliciesTest(harness.ProcessTestCase):
         cls.mx_tls = scripted("mx-tls", "127.0.0.24", extra=["--tls-cert", cert, "--tls-key", key])
         cls.mx_stall = scripted("mx-stall", "127.0.0.25", extra=["--delay", "CONNECT=30"])
         cls.mx_grey = scripted("mx-grey", "127.0.0.26", "DOT:1=451 4.7.1 Greylisted, try again later")
+        cls.mx_later = scripted("mx-later", "127.0.0.28", "DOT=451 4.3.0 Try again later")
         cls.mx_gone = scripted("mx-gone", "127.0.0.27", "RCPT=550 5.1.1 <gone@gone.pol.test>: User unknown")
         cls.accounts = {**harness.create_accounts(cls.herald, ["blue shop"], pool="blue"),
                         **harness.create_accounts(cls.herald, ["green shop"], pool="green"),
@@ -163,6 +168,20 @@ class MxPoliciesTest(harness.ProcessTestCase):
         self.assertEqual([e["type"] for e in message["events"]], ["queued", "sent", "deferred", "delivered"])
         self.assertEqual(message["events"][-1]["attempt"], 2)
         self.assertGreaterEqual(parse_time(message["events"][-1]["at"]), parse_time(deferred["next_attempt_at"]))
+
+    def test_past_the_maximum_age_a_deferred_message_fails_with_a_hard_bounce(self):
+        message_id = self.send("jane@later.pol.test")
+        message = self.wait(message_id, ("deferred",) + FINAL)
+        self.assertEqual(message["status"], "deferred", message)
+        # Past max_age (5 days) and past the next attempt (at most retry_max, 1 h, away).
+        status, body, _ = self.client.post("/v1/test/clock", {"advance": "122h"})
+        self.assertEqual(status, 200, body)
+        message = self.wait(message_id)
+        self.assertEqual(message["status"], "failed", message)
+        failed = message["events"][-1]
+        self.assertEqual((failed["type"], failed["reason"], failed["attempt"]), ("failed", "expired", 2), message)
+        self.assertEqual(failed["bounce"]["type"], "hard", failed)
+        self.assertEqual(failed["remote"]["code"], 451, failed)
 
     def test_a_pool_rate_limit_spaces_its_messages(self):
         metered = self.client_of("metered shop")
