@@ -44,7 +44,7 @@ log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" | tee -a "$raw" >&2; }
 dns_pid="" herald_pid=""
 cleanup() {
   [ -n "$herald_pid" ] && kill -TERM "$herald_pid" 2>/dev/null && wait "$herald_pid" 2>/dev/null || true
-  [ -n "$dns_pid" ] && kill -INT "$dns_pid" 2>/dev/null && wait "$dns_pid" 2>/dev/null || true
+  [ -n "$dns_pid" ] && kill -TERM "$dns_pid" 2>/dev/null && wait "$dns_pid" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -180,8 +180,14 @@ run_api "empty queue:"
 already=$(queue | field 'd["scheduler"]["held"]')
 load_started=$(date +%s.%N)
 if [ "$already" -lt "$N" ]; then
+  # Each wrk thread stops after its quota, but wrk itself waits out its duration: stop it once the
+  # quotas are in (it runs in the background, where SIGINT is ignored, so TERM).
   QUOTA=$(( (N - already + THREADS - 1) / THREADS )) \
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d3600s -s "$work/post.lua" "$api/v1/messages" >>"$raw"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d3600s -s "$work/post.lua" "$api/v1/messages" >>"$raw" &
+  wrk_pid=$!
+  while kill -0 "$wrk_pid" 2>/dev/null && [ "$(queue | field 'd["scheduler"]["held"]')" -lt "$N" ]; do sleep 1; done
+  kill -TERM "$wrk_pid" 2>/dev/null || true
+  wait "$wrk_pid" 2>/dev/null || true
 fi
 held_snapshot=$(wait_all_deferred "$N")
 load_s=$(awk -v a="$load_started" -v b="$(date +%s.%N)" 'BEGIN {printf "%.0f", b - a}')

@@ -67,8 +67,7 @@ class AuthoritativeDns:
     def start(self, timeout=15):
         if not os.access(NSD, os.X_OK):
             raise RuntimeError(f"nsd not found at {NSD}: run scripts/install-deps.sh (Debian package nsd)")
-        with open(os.path.join(self.tmp, "test.zone"), "w") as f:
-            f.write(f"$ORIGIN {self.origin}.\n$TTL 300\n{self.zone_text}")
+        self._write_zone()
         failures = []
         for _ in range(3):  # another process may take the free port first
             self.port = free_udp_and_tcp_port()
@@ -80,6 +79,18 @@ class AuthoritativeDns:
                 failures.append(str(e))
                 self.stop()
         raise RuntimeError("nsd did not start:\n" + "\n".join(failures))
+
+    def replace_zone(self, zone_text, timeout=15):
+        """Serves `zone_text` from now on (the server restarts on the same port: published and withdrawn records
+        are seen by the next query)."""
+        self.zone_text = textwrap.dedent(zone_text).strip() + "\n"
+        self.stop()
+        self._write_zone()
+        self._launch(timeout)
+
+    def _write_zone(self):
+        with open(os.path.join(self.tmp, "test.zone"), "w") as f:
+            f.write(f"$ORIGIN {self.origin}.\n$TTL 300\n{self.zone_text}")
 
     def _write_config(self):
         d = self.tmp
@@ -160,7 +171,9 @@ def main():
         sys.exit(f"usage: {sys.argv[0]} ORIGIN ZONEFILE")
     with open(sys.argv[2]) as f:
         dns = AuthoritativeDns(sys.argv[1], f.read()).start()
-    print(f"serving {dns.origin} on {dns.nameserver}; Ctrl-C stops", flush=True)
+    print(f"serving {dns.origin} on {dns.nameserver}; Ctrl-C or SIGTERM stops", flush=True)
+    # A script's background job ignores SIGINT, so scripts stop this with SIGTERM.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         signal.pause()
     except KeyboardInterrupt:
