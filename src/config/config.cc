@@ -95,6 +95,27 @@ bool IsDomainPattern(std::string_view text) {
   });
 }
 
+// One domain name (lowercased), or empty.
+Status AssignDomain(std::string& field, const std::string& text) {
+  std::string domain = text;
+  std::transform(domain.begin(), domain.end(), domain.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  if (!domain.empty() && (domain.starts_with("*.") || !IsDomainPattern(domain)))
+    return Status::InvalidArgument("'" + text + "' is not a domain");
+  field = std::move(domain);
+  return Status::Ok();
+}
+
+// One DNS label: 1-63 of a-z 0-9 -, not starting or ending with '-'.
+Status AssignLabel(std::string& field, const std::string& text) {
+  const bool valid = !text.empty() && text.size() <= 63 && text.front() != '-' && text.back() != '-' &&
+                     std::all_of(text.begin(), text.end(), [](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+                     });
+  if (!valid) return Status::InvalidArgument("'" + text + "' is not a DNS label (1-63 of a-z 0-9 -)");
+  field = text;
+  return Status::Ok();
+}
+
 Status AssignDomainList(std::vector<std::string>& field, const std::string& text) {
   auto items = SplitList(text);
   if (!items.ok()) return items.status();
@@ -193,6 +214,12 @@ const std::vector<KeyDef>& KeyDefs() {
          c.storage.sqlite_path = v;
          return Status::Ok();
        }},
+      {{"storage.secret_key_file", ValueType::kString, "",
+        "Key (mode 0600) that seals DKIM private keys in the database; empty means secret.key in the data directory. Back it up with the database."},
+       [](Config& c, const std::string& v) {
+         c.storage.secret_key_file = v;
+         return Status::Ok();
+       }},
       {{"delivery.mode", ValueType::kString, "capture",
         "capture: keep messages in the sandbox (nothing leaves the machine); relay: hand them to delivery.relay; "
         "mx: deliver to each recipient domain's MX hosts."},
@@ -250,14 +277,7 @@ const std::vector<KeyDef>& KeyDefs() {
        [](Config& c, const std::string& v) { return AssignDomainList(c.delivery.tls_required_domains, v); }},
       {{"delivery.return_path_domain", ValueType::kString, "",
         "Domain of the VERP envelope sender bounces+<token>@domain; empty keeps the sender's own address."},
-       [](Config& c, const std::string& v) {
-         std::string domain = v;
-         std::transform(domain.begin(), domain.end(), domain.begin(), [](unsigned char ch) { return std::tolower(ch); });
-         if (!domain.empty() && (domain.starts_with("*.") || !IsDomainPattern(domain)))
-           return Status::InvalidArgument("'" + v + "' is not a domain");
-         c.delivery.return_path_domain = domain;
-         return Status::Ok();
-       }},
+       [](Config& c, const std::string& v) { return AssignDomain(c.delivery.return_path_domain, v); }},
       {{"smtp.submission.listen", ValueType::kString, "127.0.0.1:587",
         "SMTP relay with STARTTLS (host:port); empty: not served. 0.0.0.0:587 serves other machines."},
        [](Config& c, const std::string& v) { return AssignListen(c.smtp.submission_listen, v); }},
@@ -303,6 +323,32 @@ const std::vector<KeyDef>& KeyDefs() {
        [](Config& c, const std::string& v) {
          c.tls.key_file = v;
          return Status::Ok();
+       }},
+      {{"domains.allow_unverified", ValueType::kBoolean, "false",
+        "Development only: send from domains not verified (any domain that is not another account's or a marketing domain). Logged as a warning."},
+       [](Config& c, const std::string& v) { return Assign(c.domains.allow_unverified, [&] { return ParseBoolean(v); }); }},
+      {{"domains.inbound_host", ValueType::kString, "",
+        "Host name of this Herald's inbound SMTP listener, which each domain's return-path MX names; empty means smtp.hostname."},
+       [](Config& c, const std::string& v) { return AssignDomain(c.domains.inbound_host, v); }},
+      {{"domains.return_path_prefix", ValueType::kString, "bounces",
+        "First label of each domain's return-path host (<prefix>.<domain>), the domain of its VERP envelope senders."},
+       [](Config& c, const std::string& v) { return AssignLabel(c.domains.return_path_prefix, v); }},
+      {{"domains.tracking_prefix", ValueType::kString, "track",
+        "First label of each domain's tracking host (<prefix>.<domain>), a CNAME to domains.tracking_target."},
+       [](Config& c, const std::string& v) { return AssignLabel(c.domains.tracking_prefix, v); }},
+      {{"domains.tracking_target", ValueType::kString, "",
+        "Host the tracking CNAMEs point to (where Herald's HTTP server is reached); empty means domains.inbound_host."},
+       [](Config& c, const std::string& v) { return AssignDomain(c.domains.tracking_target, v); }},
+      {{"domains.spf_include", ValueType::kString, "",
+        "A domain whose SPF record each domain's SPF record includes (include:), besides its pool's addresses; empty means none."},
+       [](Config& c, const std::string& v) { return AssignDomain(c.domains.spf_include, v); }},
+      {{"domains.marketing", ValueType::kString, "",
+        "Domains flagged as marketing domains, comma-separated (*.example covers subdomains): never registered or sent from here."},
+       [](Config& c, const std::string& v) { return AssignDomainList(c.domains.marketing, v); }},
+      {{"domains.recheck_interval", ValueType::kDuration, "1h",
+        "How often every domain's DNS records are looked up again (a verified domain whose records break gets a warning)."},
+       [](Config& c, const std::string& v) {
+         return Assign(c.domains.recheck_interval, [&] { return ParseDurationValue(v); });
        }},
       {{"dns.nameservers", ValueType::kString, "",
         "Name servers for MX, address and TXT lookups: IP:port entries separated by commas ([v6]:port); empty means those of /etc/resolv.conf."},
@@ -422,6 +468,7 @@ Status Validate(Config& config) {
   if (config.delivery.retry_max < config.delivery.retry_initial)
     return Status::InvalidArgument("delivery.retry_max is shorter than delivery.retry_initial");
   if (config.storage.sqlite_path.empty()) config.storage.sqlite_path = config.data_dir + "/herald.db";
+  if (config.storage.secret_key_file.empty()) config.storage.secret_key_file = config.data_dir + "/secret.key";
   if (config.delivery.ehlo_name.empty()) config.delivery.ehlo_name = DefaultEhloName();
   // The default pool exists always, first.
   PoolNamed(config, kDefaultPool);
@@ -431,6 +478,8 @@ Status Validate(Config& config) {
     if (pool.ehlo_name.empty()) pool.ehlo_name = config.delivery.ehlo_name;
   }
   if (config.smtp.hostname.empty()) config.smtp.hostname = DefaultEhloName();
+  if (config.domains.inbound_host.empty()) config.domains.inbound_host = config.smtp.hostname;
+  if (config.domains.tracking_target.empty()) config.domains.tracking_target = config.domains.inbound_host;
   if (config.tls.cert_file.empty()) config.tls.cert_file = config.data_dir + "/tls/cert.pem";
   if (config.tls.key_file.empty()) config.tls.key_file = config.data_dir + "/tls/key.pem";
   return Status::Ok();

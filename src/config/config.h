@@ -41,7 +41,8 @@ struct Config {
   } http;
 
   struct Storage {
-    std::string sqlite_path;  // resolved: <data_dir>/herald.db unless set
+    std::string sqlite_path;      // resolved: <data_dir>/herald.db unless set
+    std::string secret_key_file;  // resolved: <data_dir>/secret.key unless set
   } storage;
 
   struct Delivery {
@@ -98,6 +99,18 @@ struct Config {
     Duration timeout{};                 // the first try at each server; doubled each later round
     int tries = 0;
   } dns;
+
+  // Sending domains (DESIGN §1, §5): what accounts are told to publish, and the sending gate.
+  struct Domains {
+    bool allow_unverified = false;        // development only: send from any domain not another account's
+    std::string inbound_host;             // the return-path MX target; resolved: smtp.hostname unless set
+    std::string return_path_prefix;       // the return-path host is <prefix>.<domain>
+    std::string tracking_prefix;          // the tracking host is <prefix>.<domain>
+    std::string tracking_target;          // its CNAME target; resolved: inbound_host unless set
+    std::string spf_include;              // a domain whose SPF record the SPF record includes; empty: none
+    std::vector<std::string> marketing;   // flagged marketing domains ("*.example" covers subdomains)
+    Duration recheck_interval{};          // how often verified and pending domains are looked up again
+  } domains;
 
   struct Messages {
     Duration idempotency_window{};

@@ -1,12 +1,11 @@
 #include "core/message.h"
 
-#include <array>
-#include <utility>
+#include "core/enum_names.h"
 
 namespace herald::core {
 namespace {
 
-constexpr std::array<std::pair<MessageStatus, std::string_view>, 9> kStatusNames = {{
+constexpr EnumNames<MessageStatus, 9> kStatusNames = {{
     {MessageStatus::kQueued, "queued"},
     {MessageStatus::kDeferred, "deferred"},
     {MessageStatus::kSent, "sent"},
@@ -18,7 +17,7 @@ constexpr std::array<std::pair<MessageStatus, std::string_view>, 9> kStatusNames
     {MessageStatus::kCancelled, "cancelled"},
 }};
 
-constexpr std::array<std::pair<EventType, std::string_view>, 12> kEventNames = {{
+constexpr EnumNames<EventType, 12> kEventNames = {{
     {EventType::kQueued, "queued"},
     {EventType::kSent, "sent"},
     {EventType::kDelivered, "delivered"},
@@ -32,23 +31,6 @@ constexpr std::array<std::pair<EventType, std::string_view>, 12> kEventNames = {
     {EventType::kRejected, "rejected"},
     {EventType::kCancelled, "cancelled"},
 }};
-
-template <typename Enum, size_t N>
-std::string_view NameOf(const std::array<std::pair<Enum, std::string_view>, N>& table, Enum value) {
-  for (const auto& [v, name] : table) {
-    if (v == value) return name;
-  }
-  return "unknown";
-}
-
-template <typename Enum, size_t N>
-std::optional<Enum> ValueOf(const std::array<std::pair<Enum, std::string_view>, N>& table,
-                            std::string_view text) {
-  for (const auto& [v, name] : table) {
-    if (name == text) return v;
-  }
-  return std::nullopt;
-}
 
 }  // namespace
 

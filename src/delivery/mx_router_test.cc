@@ -28,6 +28,9 @@ class FakeResolver final : public dns::Resolver {
   asio::awaitable<Result<dns::TxtAnswer>> LookupTxt(std::string) override {
     co_return Status::Unavailable("not asked");
   }
+  asio::awaitable<Result<dns::CnameAnswer>> LookupCname(std::string) override {
+    co_return Status::Unavailable("not asked");
+  }
 };
 
 Route RouteFor(FakeResolver& resolver, const std::string& domain) {

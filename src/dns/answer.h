@@ -65,6 +65,12 @@ struct TxtAnswer {
   Ttl ttl{0};
 };
 
+struct CnameAnswer {
+  AnswerKind kind = AnswerKind::kNoData;  // never kNullMx
+  std::string target;                     // kRecords: the canonical name the alias points to
+  Ttl ttl{0};
+};
+
 // Whether `name` is a domain name Herald may look up: ASCII (A-labels for IDNs), labels of 1..63
 // letters, digits, '-' or '_', at most 253 bytes without the optional final dot.
 bool IsValidLookupName(std::string_view name);

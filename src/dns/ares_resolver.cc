@@ -65,6 +65,14 @@ asio::awaitable<Result<TxtAnswer>> AresResolver::LookupTxt(std::string name) {
   co_return Transient(ParseTxtResponse(*raw, name), name, "TXT");
 }
 
+asio::awaitable<Result<CnameAnswer>> AresResolver::LookupCname(std::string name) {
+  if (!IsValidLookupName(name)) co_return BadName(name);
+  name = CanonicalName(name);
+  RawResult raw = co_await Ask(name, kTypeCname);
+  if (!raw.ok()) co_return raw.status();
+  co_return Transient(ParseCnameResponse(*raw, name), name, "CNAME");
+}
+
 asio::awaitable<Result<AddressAnswer>> AresResolver::LookupAddresses(std::string host) {
   if (!IsValidLookupName(host)) co_return BadName(host);
   std::string name = CanonicalName(host);

@@ -37,6 +37,7 @@ class AresResolver final : public Resolver {
   boost::asio::awaitable<Result<MxAnswer>> LookupMx(std::string domain) override;
   boost::asio::awaitable<Result<AddressAnswer>> LookupAddresses(std::string host) override;
   boost::asio::awaitable<Result<TxtAnswer>> LookupTxt(std::string name) override;
+  boost::asio::awaitable<Result<CnameAnswer>> LookupCname(std::string name) override;
 
  private:
   explicit AresResolver(std::shared_ptr<AresChannel> channel) : channel_(std::move(channel)) {}

@@ -181,6 +181,19 @@ TEST_F(AresResolverTest, TxtRecordsWithSplitStrings) {
   EXPECT_EQ(none->kind, AnswerKind::kNoData);
 }
 
+TEST_F(AresResolverTest, CnameOfAnAliasAndOfAName) {
+  auto alias = RunOn(io_, resolver_->LookupCname("alias.herald.test"));
+  ASSERT_TRUE(alias.ok()) << alias.status().ToString();
+  EXPECT_EQ(alias->kind, AnswerKind::kRecords);
+  EXPECT_EQ(alias->target, "mixed.herald.test");
+  auto plain = RunOn(io_, resolver_->LookupCname("aonly.herald.test"));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->kind, AnswerKind::kNoData);
+  auto missing = RunOn(io_, resolver_->LookupCname("nothere.herald.test"));
+  ASSERT_TRUE(missing.ok());
+  EXPECT_EQ(missing->kind, AnswerKind::kNxDomain);
+}
+
 TEST_F(AresResolverTest, TruncatedAnswerIsAskedAgainOverTcp) {
   auto big = RunOn(io_, resolver_->LookupTxt("big.herald.test"));
   ASSERT_TRUE(big.ok()) << big.status().ToString() << "\n" << server_->Logs();

@@ -39,7 +39,8 @@ CachingResolver::CachingResolver(Resolver& upstream, const Clock& clock, size_t 
     : upstream_(upstream),
       mx_(clock, max_entries_per_type),
       addresses_(clock, max_entries_per_type),
-      txt_(clock, max_entries_per_type) {}
+      txt_(clock, max_entries_per_type),
+      cname_(clock, max_entries_per_type) {}
 
 asio::awaitable<Result<MxAnswer>> CachingResolver::LookupMx(std::string domain) {
   return Cached(mutex_, mx_, std::move(domain),
@@ -54,6 +55,11 @@ asio::awaitable<Result<AddressAnswer>> CachingResolver::LookupAddresses(std::str
 asio::awaitable<Result<TxtAnswer>> CachingResolver::LookupTxt(std::string name) {
   return Cached(mutex_, txt_, std::move(name),
                 [this](std::string n) { return upstream_.LookupTxt(std::move(n)); });
+}
+
+asio::awaitable<Result<CnameAnswer>> CachingResolver::LookupCname(std::string name) {
+  return Cached(mutex_, cname_, std::move(name),
+                [this](std::string n) { return upstream_.LookupCname(std::move(n)); });
 }
 
 }  // namespace herald::dns

@@ -27,6 +27,7 @@ class CachingResolver final : public Resolver {
   boost::asio::awaitable<Result<MxAnswer>> LookupMx(std::string domain) override;
   boost::asio::awaitable<Result<AddressAnswer>> LookupAddresses(std::string host) override;
   boost::asio::awaitable<Result<TxtAnswer>> LookupTxt(std::string name) override;
+  boost::asio::awaitable<Result<CnameAnswer>> LookupCname(std::string name) override;
 
  private:
   Resolver& upstream_;
@@ -34,6 +35,7 @@ class CachingResolver final : public Resolver {
   AnswerCache<MxAnswer> mx_;
   AnswerCache<AddressAnswer> addresses_;
   AnswerCache<TxtAnswer> txt_;
+  AnswerCache<CnameAnswer> cname_;
 };
 
 }  // namespace herald::dns

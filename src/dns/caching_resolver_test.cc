@@ -113,6 +113,10 @@ class TableResolver final : public Resolver {
     answer.ttl = Ttl(300);
     co_return answer;
   }
+  asio::awaitable<Result<CnameAnswer>> LookupCname(std::string name) override {
+    ++asked["CNAME " + name];
+    co_return CnameAnswer{AnswerKind::kRecords, "target.example", Ttl(60)};
+  }
 
   std::map<std::string, MxAnswer> mx;
   std::map<std::string, int> asked;

@@ -35,6 +35,8 @@ class Resolver {
   virtual boost::asio::awaitable<Result<AddressAnswer>> LookupAddresses(std::string host) = 0;
   // The TXT records of `name`, each record's strings joined.
   virtual boost::asio::awaitable<Result<TxtAnswer>> LookupTxt(std::string name) = 0;
+  // The CNAME record of `name` (an alias's target; kNoData when `name` is not an alias).
+  virtual boost::asio::awaitable<Result<CnameAnswer>> LookupCname(std::string name) = 0;
 };
 
 }  // namespace herald::dns

@@ -183,6 +183,24 @@ Result<TxtAnswer> ParseTxtResponse(std::span<const uint8_t> wire, std::string_vi
   return answer;
 }
 
+Result<CnameAnswer> ParseCnameResponse(std::span<const uint8_t> wire, std::string_view name) {
+  auto in = Interpret(wire, name, kTypeCname);
+  if (!in.ok()) return in.status();
+  CnameAnswer answer;
+  if (auto kind = NegativeKind(*in)) {
+    answer.kind = *kind;
+    answer.ttl = NegativeTtl(*in);
+    return answer;
+  }
+  auto target = in->reader.ReadNameData(in->records.front());
+  if (!target.ok()) return target.status();
+  if (!IsValidLookupName(*target)) return Status::Corruption("CNAME target is not a valid name");
+  answer.kind = AnswerKind::kRecords;
+  answer.target = CanonicalName(*target);
+  answer.ttl = PositiveTtl(*in);
+  return answer;
+}
+
 Result<AddressAnswer> CombineAddressAnswers(Result<AddressAnswer> a, Result<AddressAnswer> aaaa) {
   if (!a.ok() || !aaaa.ok()) {
     Result<AddressAnswer>& good = a.ok() ? a : aaaa;

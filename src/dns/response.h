@@ -41,6 +41,8 @@ Result<MxAnswer> ParseMxResponse(std::span<const uint8_t> wire, std::string_view
 Result<AddressAnswer> ParseAddressResponse(std::span<const uint8_t> wire, std::string_view name,
                                            uint16_t type);
 Result<TxtAnswer> ParseTxtResponse(std::span<const uint8_t> wire, std::string_view name);
+// The CNAME record of `name` itself (not a chain's end): Corruption when its target is not a valid name.
+Result<CnameAnswer> ParseCnameResponse(std::span<const uint8_t> wire, std::string_view name);
 
 // A host's answer from the answers of its A and AAAA lookups: the addresses of both (A first); with
 // none, NXDOMAIN when both said so, else NODATA; the smaller TTL. When one lookup failed: the

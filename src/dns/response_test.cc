@@ -204,6 +204,25 @@ TEST(ParseTxtResponse, JoinsTheStringsOfEachRecord) {
             (std::vector<std::string>{"v=spf1 ip4:192.0.2.0/24 -all", "herald-verify=abc", ""}));
 }
 
+TEST(ParseCnameResponse, TheAliasTargetOrNoData) {
+  auto alias = ParseCnameResponse(Response("track.shop.example", kTypeCname, kRcodeNoError,
+                                           {{"track.shop.example", kTypeCname, 120, NameRdata("Herald.Example")}}),
+                                  "track.shop.example");
+  ASSERT_TRUE(alias.ok()) << alias.status().ToString();
+  EXPECT_EQ(alias->kind, AnswerKind::kRecords);
+  EXPECT_EQ(alias->target, "herald.example");
+  EXPECT_EQ(alias->ttl, Ttl(120));
+
+  auto none = ParseCnameResponse(Response("shop.example", kTypeCname, kRcodeNoError, {}), "shop.example");
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->kind, AnswerKind::kNoData);
+
+  auto bad = ParseCnameResponse(Response("t.shop.example", kTypeCname, kRcodeNoError,
+                                         {{"t.shop.example", kTypeCname, 60, NameRdata("bad name.example")}}),
+                                "t.shop.example");
+  EXPECT_EQ(bad.status().code(), Code::kCorruption);
+}
+
 AddressAnswer Addresses(AnswerKind kind, std::vector<std::string> addresses, int ttl) {
   AddressAnswer answer;
   answer.kind = kind;

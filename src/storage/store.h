@@ -25,6 +25,7 @@
 #include "base/status.h"
 #include "core/account.h"
 #include "core/message.h"
+#include "core/sending_domain.h"
 #include "core/smtp_connection.h"
 #include "core/suppression.h"
 
@@ -159,6 +160,18 @@ class Store {
   // Sets last_used_at (never moves it back). NotFound if the connection is gone.
   virtual void TouchSmtpConnection(std::string connection_id, TimePoint at, StatusCallback done) = 0;
 
+  // Sending domains. Create: AlreadyExists if a domain of that name is registered by any account (or
+  // the id is taken), NotFound if the account does not exist; stored with revision 1.
+  virtual void CreateDomain(core::SendingDomain domain, StatusCallback done) = 0;
+  // Replaces the pool, status, records, keys, warnings, verified_at and checked_at of the account's
+  // domain `domain.name` and appends `events`, in one commit, if its stored revision is still
+  // `domain.revision` (then revision + 1): FailedPrecondition when it changed meanwhile, NotFound
+  // when it is not the account's.
+  virtual void UpdateDomain(core::SendingDomain domain, std::vector<core::AccountEvent> events,
+                            StatusCallback done) = 0;
+  // NotFound unless the domain is this account's. Its events stay.
+  virtual void DeleteDomain(std::string account_id, std::string name, StatusCallback done) = 0;
+
   // ---- Reads (synchronous) ----
 
   virtual Result<core::ApiKey> FindApiKeyByHash(std::string_view key_hash) = 0;
@@ -187,6 +200,15 @@ class Store {
   // Disabled connections are returned too: the relay checks `enabled`.
   virtual Result<core::SmtpConnection> FindSmtpConnectionByUsername(std::string_view username) = 0;
   virtual Result<std::vector<core::SmtpConnection>> ListTrustedSmtpConnections() = 0;
+
+  virtual Result<core::SendingDomain> GetDomain(std::string_view account_id, std::string_view name) = 0;
+  // By name; empty for an account without domains.
+  virtual Result<std::vector<core::SendingDomain>> ListDomains(std::string_view account_id) = 0;
+  // Not tenant-scoped, for the sending gate and the periodic re-check: every account's domains, by name.
+  virtual Result<std::vector<core::SendingDomain>> ListAllDomains() = 0;
+  // The account's events about `subject` (a domain name), newest first, at most `limit`.
+  virtual Result<std::vector<core::AccountEvent>> ListAccountEvents(std::string_view account_id,
+                                                                    std::string_view subject, int limit) = 0;
 
   // For delivery and recovery only (not tenant-scoped).
   virtual Result<DeliveryItem> LoadForDelivery(std::string_view message_id) = 0;

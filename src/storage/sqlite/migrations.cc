@@ -126,10 +126,42 @@ CREATE TABLE suppressions (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations = {{
+// Sending domains (their records, keys and warnings as JSON: always read and written whole), and the
+// events of an account's resources that are not messages (a domain verified, its DNS broken).
+constexpr const char* kSchemaV4 = R"sql(
+CREATE TABLE domains (
+  id          TEXT NOT NULL PRIMARY KEY,
+  account_id  TEXT NOT NULL REFERENCES accounts(id),
+  name        TEXT NOT NULL UNIQUE,   -- registered once, by one account
+  purpose     TEXT NOT NULL CHECK (purpose IN ('transactional', 'marketing')),
+  pool        TEXT NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('pending', 'verified')),
+  records     TEXT NOT NULL,   -- JSON array of {purpose, type, name, value, selector, status, found, checked_at}
+  keys        TEXT NOT NULL,   -- JSON array of {selector, algorithm, public_key, sealed_private_key, state, created_at}
+  warnings    TEXT NOT NULL,   -- JSON array of strings
+  created_at  INTEGER NOT NULL,
+  verified_at INTEGER,
+  checked_at  INTEGER,
+  revision    INTEGER NOT NULL
+);
+CREATE INDEX domains_by_account ON domains(account_id, name);
+
+CREATE TABLE account_events (
+  id         INTEGER PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  type       TEXT NOT NULL,
+  subject    TEXT NOT NULL,
+  at         INTEGER NOT NULL,
+  details    TEXT NOT NULL   -- JSON object
+);
+CREATE INDEX account_events_by_subject ON account_events(account_id, subject, id);
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
+    {4, kSchemaV4},
 }};
 
 Status CheckNumbering(std::span<const Migration> migrations) {

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "base/log.h"
+#include "storage/sqlite/domains.h"
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/read_pool.h"
 #include "storage/sqlite/reads.h"
@@ -134,6 +135,25 @@ class SqliteStore final : public Store {
                     std::move(done)});
   }
 
+  void CreateDomain(core::SendingDomain domain, StatusCallback done) override {
+    writer_.Submit({[domain = std::move(domain)](Connection& db) { return sqlite::CreateDomainSql(db, domain); },
+                    std::move(done)});
+  }
+
+  void UpdateDomain(core::SendingDomain domain, std::vector<core::AccountEvent> events, StatusCallback done) override {
+    writer_.Submit({[domain = std::move(domain), events = std::move(events)](Connection& db) {
+                      return sqlite::UpdateDomainSql(db, domain, events);
+                    },
+                    std::move(done)});
+  }
+
+  void DeleteDomain(std::string account_id, std::string name, StatusCallback done) override {
+    writer_.Submit({[account_id = std::move(account_id), name = std::move(name)](Connection& db) {
+                      return sqlite::DeleteDomainSql(db, account_id, name);
+                    },
+                    std::move(done)});
+  }
+
   Result<core::ApiKey> FindApiKeyByHash(std::string_view key_hash) override {
     return Read([&](Connection& db) { return sqlite::FindApiKeyByHashSql(db, key_hash); });
   }
@@ -177,6 +197,19 @@ class SqliteStore final : public Store {
   }
   Result<std::vector<core::SmtpConnection>> ListTrustedSmtpConnections() override {
     return Read([&](Connection& db) { return sqlite::ListTrustedSmtpConnectionsSql(db); });
+  }
+  Result<core::SendingDomain> GetDomain(std::string_view account_id, std::string_view name) override {
+    return Read([&](Connection& db) { return sqlite::GetDomainSql(db, account_id, name); });
+  }
+  Result<std::vector<core::SendingDomain>> ListDomains(std::string_view account_id) override {
+    return Read([&](Connection& db) { return sqlite::ListDomainsSql(db, account_id); });
+  }
+  Result<std::vector<core::SendingDomain>> ListAllDomains() override {
+    return Read([](Connection& db) { return sqlite::ListAllDomainsSql(db); });
+  }
+  Result<std::vector<core::AccountEvent>> ListAccountEvents(std::string_view account_id, std::string_view subject,
+                                                            int limit) override {
+    return Read([&](Connection& db) { return sqlite::ListAccountEventsSql(db, account_id, subject, limit); });
   }
   Result<DeliveryItem> LoadForDelivery(std::string_view message_id) override {
     return Read([&](Connection& db) { return sqlite::LoadForDeliverySql(db, message_id); });

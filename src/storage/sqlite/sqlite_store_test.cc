@@ -113,6 +113,15 @@ TEST_F(SqliteStoreTest, StatsAreOnlyForSqliteStores) {
     void UpdateSmtpConnection(core::SmtpConnection, StatusCallback) override {}
     void DeleteSmtpConnection(std::string, std::string, StatusCallback) override {}
     void TouchSmtpConnection(std::string, TimePoint, StatusCallback) override {}
+    void CreateDomain(core::SendingDomain, StatusCallback) override {}
+    void UpdateDomain(core::SendingDomain, std::vector<core::AccountEvent>, StatusCallback) override {}
+    void DeleteDomain(std::string, std::string, StatusCallback) override {}
+    Result<core::SendingDomain> GetDomain(std::string_view, std::string_view) override { return Status::Internal(""); }
+    Result<std::vector<core::SendingDomain>> ListDomains(std::string_view) override { return Status::Internal(""); }
+    Result<std::vector<core::SendingDomain>> ListAllDomains() override { return Status::Internal(""); }
+    Result<std::vector<core::AccountEvent>> ListAccountEvents(std::string_view, std::string_view, int) override {
+      return Status::Internal("");
+    }
     Result<core::ApiKey> FindApiKeyByHash(std::string_view) override { return Status::Internal(""); }
     Result<std::vector<core::ApiKey>> ListApiKeys(std::string_view) override { return Status::Internal(""); }
     Result<core::Account> GetAccount(std::string_view) override { return Status::Internal(""); }
