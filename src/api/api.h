@@ -11,6 +11,7 @@
 
 #include "api/authenticator.h"
 #include "base/clock.h"
+#include "domains/service.h"
 #include "http/router.h"
 #include "intake/intake.h"
 #include "queue/queue_admin.h"
@@ -25,6 +26,8 @@ struct ApiContext {
   const Clock& clock;
   // False once shutdown began: /readyz then answers 503 so load balancers move away.
   std::atomic<bool>& accepting;
+  // Sending domains (/v1/domains); without it they answer 503.
+  domains::DomainService* domains = nullptr;
   // Delivery's queue administration (/v1/queue, retry, cancel); without it they answer 503.
   queue::QueueAdmin* queue_admin = nullptr;
   // The configured IP pools' names: an account may name one.

@@ -19,7 +19,9 @@ TEST(OpenApi, DocumentMatchesTheRegisteredRoutes) {
   auto store = storage::OpenSqliteStore({(dir / "herald.db").string()}, clock);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   queue::ScheduledQueue queue;
-  intake::Intake intake(**store, queue, clock, {});
+  const SecretBox secrets = SecretBox::WithKey({});
+  domains::DomainDirectory directory(secrets, {});
+  intake::Intake intake(**store, queue, directory, clock, {});
   Authenticator authenticator(**store, clock);
   std::atomic<bool> accepting{true};
   ApiContext context{**store, intake, authenticator, clock, accepting};

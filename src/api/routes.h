@@ -11,6 +11,7 @@ void AddMessageRoutes(http::Router& router, ApiContext& context);
 void AddSandboxRoutes(http::Router& router, ApiContext& context);
 void AddSmtpConnectionRoutes(http::Router& router, ApiContext& context);
 void AddQueueRoutes(http::Router& router, ApiContext& context);
+void AddDomainRoutes(http::Router& router, ApiContext& context);
 void AddTestClockRoutes(http::Router& router, ApiContext& context);
 
 }  // namespace herald::api

@@ -46,6 +46,7 @@ void RegisterRoutes(http::Router& router, ApiContext& context) {
   AddSandboxRoutes(router, context);
   AddSmtpConnectionRoutes(router, context);
   AddQueueRoutes(router, context);
+  AddDomainRoutes(router, context);
   AddTestClockRoutes(router, context);
 }
 

@@ -23,7 +23,12 @@ asio::awaitable<http::Response> SendMessage(ApiContext& context, http::Request& 
   auto accepted = co_await AwaitCallback<Result<intake::Accepted>>([&](auto done) {
     context.intake.Submit(std::move(std::get<intake::SendRequest>(parsed)), std::move(done));
   });
-  if (!accepted.ok()) co_return ErrorFor(FromStatus(accepted.status()), request);
+  if (!accepted.ok()) {
+    // Intake refuses a sender's domain with PermissionDenied; its message names the domain and why.
+    if (accepted.status().code() == Code::kPermissionDenied)
+      co_return ErrorFor(ApiError::Invalid("domain_not_verified", accepted.status().message(), "from"), request);
+    co_return ErrorFor(FromStatus(accepted.status()), request);
+  }
   http::Response response = http::JsonResponse(
       status::accepted, {{"id", accepted->id}, {"status", core::ToString(accepted->status)}}, request);
   if (accepted->duplicate) response.set("Idempotent-Replayed", "true");

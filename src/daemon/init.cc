@@ -12,6 +12,7 @@
 #include "api/api_keys.h"
 #include "base/log.h"
 #include "base/random.h"
+#include "base/secret_box.h"
 #include "config/config.h"
 #include "daemon/commands.h"
 #include "storage/sqlite/sqlite_store.h"
@@ -108,6 +109,11 @@ int Init(const CommonOptions& options, bool json) {
   s = MakeDevelopmentCertificate(*config, now);
   if (!s.ok()) {
     std::cerr << "herald init: the SMTP relay's certificate: " << s.ToString() << "\n";
+    return 1;
+  }
+  // The key that seals DKIM private keys in the database.
+  if (auto secrets = SecretBox::Load(config->storage.secret_key_file, /*create_if_missing=*/true); !secrets.ok()) {
+    std::cerr << "herald init: " << secrets.status().ToString() << "\n";
     return 1;
   }
   PrintKey(account.id, first.secret, json);

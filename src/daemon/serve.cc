@@ -5,6 +5,8 @@
 //   (same threads) smtpd ──┘                                     │
 //   delivery thread ◀──────────── dispatcher ◀───────────────────┘ ── transport (capture | relay | mx)
 //                                      └─ (mx) MX router ── caching resolver ── c-ares resolver
+//   intake ── domain directory (the sending gate, DKIM signers) ◀── domain service ◀── api /v1/domains
+//   domains thread: the periodic re-check, and the c-ares resolver of domain verification
 //
 // Shutdown (SIGINT/SIGTERM): /readyz turns 503, the HTTP server stops accepting and finishes the
 // requests in flight, the SMTP relay stops accepting and tells its clients 421 (a half-sent message is
@@ -23,6 +25,8 @@
 #include "base/log.h"
 #include "config/config.h"
 #include "daemon/commands.h"
+#include "daemon/domains_runtime.h"
+#include "daemon/resolver_options.h"
 #include "daemon/version.h"
 #include "delivery/capture_transport.h"
 #include "delivery/dispatcher.h"
@@ -82,14 +86,6 @@ std::unique_ptr<delivery::Transport> MakeTransport(const config::Config& config,
   return std::make_unique<delivery::RelayTransport>(io.get_executor(), target, smtp, return_path_domain,
                                                     std::chrono::seconds(20),
                                                     max_idle);
-}
-
-dns::AresOptions ResolverOptions(const config::Config& config) {
-  dns::AresOptions options;
-  for (const config::HostPort& server : config.dns.nameservers) options.nameservers.push_back({server.host, server.port});
-  options.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(config.dns.timeout);
-  options.tries = config.dns.tries;
-  return options;
 }
 
 std::string DeliveryDescription(const config::Config& config) {
@@ -172,6 +168,13 @@ int Serve(const CommonOptions& options) {
     tls = std::move(*made);
   }
 
+  // Sending domains: the gate and the DKIM keys, loaded before anything can be accepted.
+  auto domains = DomainsRuntime::Start(config, *store, clock);
+  if (!domains.ok()) {
+    log->error("cannot start sending domains: {}", domains.status().ToString());
+    return 1;
+  }
+
   // Delivery: one thread, its own io_context. In mx mode, DNS through c-ares on that thread too.
   asio::io_context delivery_io(1);
   auto delivery_work = asio::make_work_guard(delivery_io);
@@ -180,7 +183,7 @@ int Serve(const CommonOptions& options) {
   std::unique_ptr<dns::CachingResolver> resolver;
   std::unique_ptr<delivery::MxRouter> mx_router;
   if (mx) {
-    auto made = dns::AresResolver::Create(delivery_io.get_executor(), ResolverOptions(config));
+    auto made = dns::AresResolver::Create(delivery_io.get_executor(), ResolverOptionsOf(config));
     if (!made.ok()) {
       log->error("cannot start the DNS resolver: {}", made.status().ToString());
       return 1;
@@ -218,10 +221,10 @@ int Serve(const CommonOptions& options) {
   std::thread delivery_thread([&] { delivery_io.run(); });
 
   // HTTP: the API on N threads.
-  intake::Intake intake(*store, scheduled, clock, {config.messages.idempotency_window});
+  intake::Intake intake(*store, scheduled, (*domains)->directory(), clock, {config.messages.idempotency_window});
   api::Authenticator authenticator(*store, clock);
   std::atomic<bool> accepting{true};
-  api::ApiContext context{*store, intake, authenticator, clock, accepting, &dispatcher};
+  api::ApiContext context{*store, intake, authenticator, clock, accepting, &(*domains)->service(), &dispatcher};
   context.pools.clear();
   for (const config::Config::Pool& pool : config.pools) context.pools.push_back(pool.name);
   if (config.testing.adjustable_clock) {
@@ -287,6 +290,7 @@ int Serve(const CommonOptions& options) {
   for (int i = 1; i < threads; ++i) http_threads.emplace_back([&] { http_io.run(); });
   http_io.run();
   for (std::thread& t : http_threads) t.join();
+  (*domains)->Stop();  // the API is done with the domain service
   delivery_thread.join();
   log->info("stopped");
   return 0;

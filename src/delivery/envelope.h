@@ -1,7 +1,8 @@
-// The envelope a message leaves with (DESIGN §4: VERP return-path). With a return-path domain
-// configured, the sender is the message's VERP address (core/verp.h), so that a later bounce maps
-// back to it; without one, or for a message sent with the null reverse-path, the sender is the
-// message's own.
+// The envelope a message leaves with (DESIGN §4: VERP return-path). A message from a sending domain
+// already has its VERP sender at the domain's return-path host (intake set it) and keeps it. Any
+// other gets its VERP address (core/verp.h) at the configured return-path domain, so that a later
+// bounce maps back to it; without one, or for a message sent with the null reverse-path, the sender
+// is the message's own.
 //
 // Thread-safety: a pure function.
 #pragma once

@@ -2,6 +2,7 @@
 
 #include "base/random.h"
 #include "core/address.h"
+#include "intake/sending_identity.h"
 
 namespace herald::intake {
 namespace {
@@ -13,8 +14,9 @@ std::string HeaderAddress(const core::EmailAddress& address) {
 
 }  // namespace
 
-Intake::Intake(storage::Store& store, queue::ScheduledQueue& queue, const Clock& clock, IntakeOptions options)
-    : store_(store), queue_(queue), clock_(clock), options_(options) {}
+Intake::Intake(storage::Store& store, queue::ScheduledQueue& queue, const domains::DomainDirectory& domains,
+               const Clock& clock, IntakeOptions options)
+    : store_(store), queue_(queue), domains_(domains), clock_(clock), options_(options) {}
 
 Result<storage::NewMessage> Intake::Build(SendRequest& request, TimePoint now) const {
   std::string id = NewId("msg", now);
@@ -60,11 +62,12 @@ Result<storage::NewMessage> Intake::Build(SendRequest& request, TimePoint now) c
 
 void Intake::Submit(SendRequest request, storage::ResultCallback<Accepted> done) {
   TimePoint now = clock_.Now();
+  Result<domains::SendingIdentity> identity = domains_.ForSending(request.account_id, request.from.domain);
+  if (!identity.ok()) return done(identity.status());
   auto built = Build(request, now);
-  if (!built.ok()) {
-    done(built.status());
-    return;
-  }
+  if (!built.ok()) return done(built.status());
+  if (Status signed_ok = Sign(*identity, built->raw, now); !signed_ok.ok()) return done(signed_ok);
+  ApplyEnvelope(*identity, built->record);
   queue::QueuedMessage queued{built->record.id, now, 0, now, core::DomainOf(built->record.rcpt_to),
                               built->record.pool};
   store_.InsertMessage(std::move(*built), now - options_.idempotency_window,

@@ -1,14 +1,20 @@
 // Intake: the one path that accepts a message (DESIGN §3), whichever door it came through.
 //
-//   API:  build the MIME message → store it and its `queued` event in one durable commit → schedule it
+//   API:  check the sender's domain → build the MIME message → DKIM-sign it → store it and its
+//         `queued` event in one durable commit → schedule it
 //   SMTP: prepare the submitted MIME message (Message-ID, Date, List-Help, X-Herald-* read and
-//         removed) → check its From: domain → store one record per recipient, sharing the MIME
-//         bytes, in one durable commit → schedule them
+//         removed) → check its From: domain against the connection's, then the sender's domain →
+//         DKIM-sign it → store one record per recipient, sharing the signed bytes, in one durable
+//         commit → schedule them
+//
+// The sender's domain is checked by the DomainDirectory (domains/directory.h): a message from a
+// domain that is not a verified domain of the account is refused; one that passes is signed once,
+// here, before the commit (never again at each attempt), leaves with a VERP sender at the domain's
+// return-path host, and through the domain's IP pool.
 //
 // `done` runs once the message is on disk (or with the reason it is not); only then may the caller
 // acknowledge it. Intake never delivers: delivery takes messages from the scheduled queue.
-// Later steps (campaign and profile, suppression, quota, rendering, DKIM) slot in as further named
-// steps of Submit's pipeline.
+// Later steps (campaign and profile, suppression, quota, rendering) slot in as further named steps.
 //
 // Thread-safety: Submit may be called concurrently from any thread; `done` runs on a storage thread
 // and must be quick. Untrusted input: a SendRequest's fields are already validated by the caller
@@ -24,6 +30,7 @@
 #include "base/clock.h"
 #include "core/address.h"
 #include "core/message.h"
+#include "domains/directory.h"
 #include "mime/message_builder.h"
 #include "queue/scheduled_queue.h"
 #include "storage/store.h"
@@ -70,16 +77,19 @@ struct IntakeOptions {
 
 class Intake {
  public:
-  Intake(storage::Store& store, queue::ScheduledQueue& queue, const Clock& clock, IntakeOptions options);
+  // `domains` must outlive the intake, like the store, queue and clock.
+  Intake(storage::Store& store, queue::ScheduledQueue& queue, const domains::DomainDirectory& domains,
+         const Clock& clock, IntakeOptions options);
 
-  // Accepts `request`. Errors: InvalidArgument (the message cannot be built or is too large),
-  // or the store's error (nothing was stored).
+  // Accepts `request`. Errors: PermissionDenied (the From: domain may not send; the message names it
+  // and why), InvalidArgument (the message cannot be built or is too large), or the store's error
+  // (nothing was stored).
   void Submit(SendRequest request, storage::ResultCallback<Accepted> done);
 
   // Accepts `submission`; `done` gets the new messages' ids in recipient order. Errors:
   // InvalidArgument (the message cannot be parsed, or its X-Herald-* headers are wrong),
-  // PermissionDenied (its From: domain is not one of the connection's), or the store's error
-  // (nothing was stored).
+  // PermissionDenied (its From: domain is not one of the connection's, or may not send), or the
+  // store's error (nothing was stored).
   void SubmitSmtp(SmtpSubmission submission, storage::ResultCallback<std::vector<std::string>> done);
 
  private:
@@ -88,6 +98,7 @@ class Intake {
 
   storage::Store& store_;
   queue::ScheduledQueue& queue_;
+  const domains::DomainDirectory& domains_;
   const Clock& clock_;
   IntakeOptions options_;
 };

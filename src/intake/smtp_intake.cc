@@ -4,6 +4,7 @@
 #include "base/random.h"
 #include "core/address.h"
 #include "intake/intake.h"
+#include "intake/sending_identity.h"
 #include "mime/submitted_message.h"
 
 namespace herald::intake {
@@ -30,6 +31,9 @@ Result<storage::NewMessageGroup> Intake::BuildGroup(SmtpSubmission& submission, 
     return Status::PermissionDenied("the From: header's domain " + from_domain +
                                     " is not one of this SMTP connection's domains");
   }
+  Result<domains::SendingIdentity> identity = domains_.ForSending(submission.account_id, prepared->from.domain);
+  if (!identity.ok()) return identity.status();
+  HERALD_RETURN_IF_ERROR(Sign(*identity, prepared->raw, now));
 
   storage::NewMessageGroup group;
   group.queued_at = now;
@@ -51,6 +55,7 @@ Result<storage::NewMessageGroup> Intake::BuildGroup(SmtpSubmission& submission, 
     record.next_attempt_at = now;
     record.smtputf8 = submission.smtputf8;
     record.pool = submission.pool.empty() ? std::string(core::kDefaultPool) : submission.pool;
+    ApplyEnvelope(*identity, record);
     group.records.push_back(std::move(record));
   }
   group.raw = std::move(prepared->raw);
@@ -60,10 +65,7 @@ Result<storage::NewMessageGroup> Intake::BuildGroup(SmtpSubmission& submission, 
 void Intake::SubmitSmtp(SmtpSubmission submission, storage::ResultCallback<std::vector<std::string>> done) {
   TimePoint now = clock_.Now();
   auto built = BuildGroup(submission, now);
-  if (!built.ok()) {
-    done(built.status());
-    return;
-  }
+  if (!built.ok()) return done(built.status());
   std::vector<queue::QueuedMessage> queued;
   queued.reserve(built->records.size());
   for (const core::MessageRecord& record : built->records)
