@@ -58,6 +58,8 @@ struct StringSink {
 // Parsed kainjow templates for concurrent renders. kainjow's render() is not const: it records errors
 // in the template object. So no two renders share one: a render borrows an idle copy, or copies the
 // prototype (a copy of the parse tree, no parsing) when all are in use, and gives it back afterwards.
+// kainjow's tree holds a node per word and per whitespace character, about 35 times the template's size
+// (0.7 MB for the 20 KB benchmark campaign), so at most kMaxIdle copies wait for the next render.
 class KainjowPool {
  public:
   explicit KainjowPool(kainjow::mustache::mustache prototype) : prototype_(std::move(prototype)) {}
