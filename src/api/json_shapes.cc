@@ -18,6 +18,7 @@ json MessageJson(const core::MessageRecord& m, const std::vector<core::Event>* e
       {"id", m.id},
       {"status", core::ToString(m.status)},
       {"campaign", m.campaign.empty() ? json(nullptr) : json(m.campaign)},
+      {"campaign_version", m.campaign_version ? json(*m.campaign_version) : json(nullptr)},
       {"from", m.from_header},
       {"to", m.to_header},
       {"recipient", m.rcpt_to},  // the envelope recipient: one per message, also when To: names several

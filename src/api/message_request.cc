@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "base/base64.h"
 #include "core/message_labels.h"
 
 namespace herald::api {
@@ -125,13 +126,135 @@ std::optional<ApiError> ReadMetadata(const json& body, json& out) {
   return std::nullopt;
 }
 
+constexpr size_t kMaxAttachments = 100;
+
+std::optional<ApiError> ReadAttachments(const json& body, std::vector<mime::Attachment>& out) {
+  auto it = body.find("attachments");
+  if (it == body.end()) return std::nullopt;
+  if (!it->is_array()) return ApiError::Invalid("invalid_type", "attachments must be an array", "attachments");
+  if (it->size() > kMaxAttachments) return ApiError::Invalid("too_many", "at most 100 attachments", "attachments");
+  for (size_t i = 0; i < it->size(); ++i) {
+    const json& item = (*it)[i];
+    const std::string field = "attachments[" + std::to_string(i) + "]";
+    if (!item.is_object()) return ApiError::Invalid("invalid_type", field + " must be an object", field);
+    mime::Attachment attachment;
+    for (auto [name, dest] : {std::pair{"filename", &attachment.filename}, {"content_type", &attachment.content_type},
+                              {"content", &attachment.content}}) {
+      auto member = item.find(name);
+      if (member == item.end()) return ApiError::Invalid("missing_field", std::string(name) + " is required", field + "." + name);
+      if (!member->is_string()) return ApiError::Invalid("invalid_type", std::string(name) + " must be a string", field + "." + name);
+      *dest = member->get<std::string>();
+    }
+    for (const auto& [key, value] : item.items()) {
+      if (key != "filename" && key != "content_type" && key != "content")
+        return ApiError::Invalid("unknown_field", "unknown field " + key, field + "." + key);
+    }
+    Result<std::string> bytes = Base64Decode(attachment.content);
+    if (!bytes.ok()) return ApiError::Invalid("invalid_value", "content must be base64", field + ".content");
+    attachment.content = std::move(*bytes);
+    attachment.content_type = core::AsciiLower(attachment.content_type);
+    if (Status valid = mime::ValidateAttachment(attachment); !valid.ok())
+      return ApiError::Invalid("invalid_value", valid.message(), field);
+    out.push_back(std::move(attachment));
+  }
+  return std::nullopt;
+}
+
+std::variant<intake::SendRequest, ApiError> ParseSend(json& body, std::string account_id);
+
+json ParseBody(std::string_view text, std::optional<ApiError>& error) {
+  json body = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded()) {
+    error = ApiError{boost::beast::http::status::bad_request, "invalid_json", "the body is not valid JSON", ""};
+  } else if (!body.is_object()) {
+    error = ApiError{boost::beast::http::status::bad_request, "invalid_json", "the body must be a JSON object", ""};
+  }
+  return body;
+}
+
 }  // namespace
 
-std::variant<intake::SendRequest, ApiError> ParseSendRequest(std::string_view text, std::string account_id) {
-  json body = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded()) return ApiError{boost::beast::http::status::bad_request, "invalid_json", "the body is not valid JSON", ""};
+std::variant<intake::TriggerRequest, ApiError> ParseTriggerRequest(const json& body, std::string account_id) {
+  static const std::set<std::string, std::less<>> kTriggerFields = {
+      "campaign", "to", "data", "attachments", "headers", "tags", "metadata", "idempotency_key"};
+  for (const auto& [key, value] : body.items()) {
+    if (!kTriggerFields.contains(key)) return ApiError::Invalid("unknown_field", "unknown field " + key, key);
+  }
+  intake::TriggerRequest request;
+  request.account_id = std::move(account_id);
+  if (auto error = ReadString(body, "campaign", request.campaign)) return std::move(*error);
+  if (request.campaign.empty()) return ApiError::Invalid("missing_field", "campaign is required", "campaign");
+  auto to = body.find("to");
+  if (to == body.end()) return ApiError::Invalid("missing_field", "to is required", "to");
+  if (to->is_string()) {
+    request.email = to->get<std::string>();
+  } else if (to->is_object()) {
+    for (const auto& [key, value] : to->items()) {
+      if (key != "email" && key != "name" && key != "gsm" && key != "attributes")
+        return ApiError::Invalid("unknown_field", "unknown field to." + key, "to." + key);
+    }
+    for (auto [field, out] : {std::pair{"email", &request.email}, {"name", &request.name}, {"gsm", &request.gsm}}) {
+      if (auto error = ReadString(*to, field, *out)) {
+        error->field = "to." + error->field;
+        return std::move(*error);
+      }
+    }
+    if (auto attributes = to->find("attributes"); attributes != to->end()) {
+      if (!attributes->is_object())
+        return ApiError::Invalid("invalid_type", "to.attributes must be an object", "to.attributes");
+      request.attributes = *attributes;
+    }
+  } else {
+    return ApiError::Invalid("invalid_type", "to must be an address or {\"email\", \"name\", \"gsm\", \"attributes\"}", "to");
+  }
+  if (request.email.empty()) return ApiError::Invalid("missing_field", "to.email is required", "to.email");
+  if (!core::ValidateDisplayName(request.name).ok())
+    return ApiError::Invalid("invalid_value", "to.name: at most 256 bytes, no control characters", "to.name");
+  if (auto data = body.find("data"); data != body.end()) {
+    if (!data->is_object()) return ApiError::Invalid("invalid_type", "data must be an object", "data");
+    request.data = *data;
+  }
+  if (auto error = ReadString(body, "idempotency_key", request.idempotency_key)) return std::move(*error);
+  if (request.idempotency_key.size() > kMaxIdempotencyKeyBytes || HasControlCharacters(request.idempotency_key, false))
+    return ApiError::Invalid("invalid_value", "idempotency_key has at most 255 bytes and no control characters",
+                             "idempotency_key");
+  if (auto error = ReadAttachments(body, request.attachments)) return std::move(*error);
+  if (auto error = ReadHeaders(body, request.headers)) return std::move(*error);
+  if (auto error = ReadTags(body, request.tags)) return std::move(*error);
+  if (auto error = ReadMetadata(body, request.metadata)) return std::move(*error);
+  return request;
+}
+
+MessageRequest ParseMessageRequest(std::string_view text, std::string account_id) {
+  std::optional<ApiError> error;
+  json body = ParseBody(text, error);
+  if (error) return std::move(*error);
+  return ParseMessageValue(std::move(body), std::move(account_id));
+}
+
+MessageRequest ParseMessageValue(json body, std::string account_id) {
   if (!body.is_object())
-    return ApiError{boost::beast::http::status::bad_request, "invalid_json", "the body must be a JSON object", ""};
+    return ApiError{boost::beast::http::status::bad_request, "invalid_json", "a message must be a JSON object", ""};
+  if (body.contains("campaign")) {
+    auto trigger = ParseTriggerRequest(body, std::move(account_id));
+    if (auto* failed = std::get_if<ApiError>(&trigger)) return std::move(*failed);
+    return std::get<intake::TriggerRequest>(std::move(trigger));
+  }
+  auto send = ParseSend(body, std::move(account_id));
+  if (auto* failed = std::get_if<ApiError>(&send)) return std::move(*failed);
+  return std::get<intake::SendRequest>(std::move(send));
+}
+
+std::variant<intake::SendRequest, ApiError> ParseSendRequest(std::string_view text, std::string account_id) {
+  std::optional<ApiError> error;
+  json body = ParseBody(text, error);
+  if (error) return std::move(*error);
+  return ParseSend(body, std::move(account_id));
+}
+
+namespace {
+
+std::variant<intake::SendRequest, ApiError> ParseSend(json& body, std::string account_id) {
   for (const auto& [key, value] : body.items()) {
     if (!kKnownFields.contains(key)) return ApiError::Invalid("unknown_field", "unknown field " + key, key);
   }
@@ -177,5 +300,7 @@ std::variant<intake::SendRequest, ApiError> ParseSendRequest(std::string_view te
   if (auto error = ReadMetadata(body, request.metadata)) return std::move(*error);
   return request;
 }
+
+}  // namespace
 
 }  // namespace herald::api

@@ -1,4 +1,5 @@
-// Reading the body of POST /v1/messages into an intake::SendRequest.
+// Reading the body of POST /v1/messages into an intake::SendRequest (inline content) or, when it names
+// a "campaign", an intake::TriggerRequest.
 //
 // Checks everything about the request's shape and values that needs no store: JSON syntax (400),
 // unknown fields, types, required fields, addresses, lengths and headers (422, naming the field).
@@ -17,5 +18,16 @@
 namespace herald::api {
 
 std::variant<intake::SendRequest, ApiError> ParseSendRequest(std::string_view body, std::string account_id);
+
+// A campaign trigger: {"campaign", "to": {"email", "name", "gsm", "attributes"}, "data",
+// "attachments": [{"filename", "content_type", "content" (base64)}], "headers", "tags", "metadata",
+// "idempotency_key"}. `body` is an object.
+std::variant<intake::TriggerRequest, ApiError> ParseTriggerRequest(const nlohmann::json& body, std::string account_id);
+
+// Either, by whether the body names a campaign.
+using MessageRequest = std::variant<intake::SendRequest, intake::TriggerRequest, ApiError>;
+MessageRequest ParseMessageRequest(std::string_view body, std::string account_id);
+// The same for one already-parsed JSON value (an item of a batch).
+MessageRequest ParseMessageValue(nlohmann::json body, std::string account_id);
 
 }  // namespace herald::api

@@ -12,6 +12,8 @@ void AddSandboxRoutes(http::Router& router, ApiContext& context);
 void AddSmtpConnectionRoutes(http::Router& router, ApiContext& context);
 void AddQueueRoutes(http::Router& router, ApiContext& context);
 void AddDomainRoutes(http::Router& router, ApiContext& context);
+void AddProfileRoutes(http::Router& router, ApiContext& context);
+void AddCampaignRoutes(http::Router& router, ApiContext& context);
 void AddTestClockRoutes(http::Router& router, ApiContext& context);
 
 }  // namespace herald::api

@@ -47,6 +47,8 @@ void RegisterRoutes(http::Router& router, ApiContext& context) {
   AddSmtpConnectionRoutes(router, context);
   AddQueueRoutes(router, context);
   AddDomainRoutes(router, context);
+  AddProfileRoutes(router, context);
+  AddCampaignRoutes(router, context);
   AddTestClockRoutes(router, context);
 }
 

@@ -1,6 +1,10 @@
-// POST /v1/messages, GET /v1/messages/{id}, GET /v1/messages.
+// POST /v1/messages (inline content or a campaign trigger), POST /v1/messages/batch, GET /v1/messages/{id},
+// GET /v1/messages.
+#include <mutex>
+
 #include "api/json_shapes.h"
 #include "api/message_request.h"
+#include "api/message_submission.h"
 #include "api/request_context.h"
 #include "api/routes.h"
 #include "base/await_callback.h"
@@ -16,23 +20,72 @@ using boost::beast::http::verb;
 asio::awaitable<http::Response> SendMessage(ApiContext& context, http::Request& request) {
   auto principal = Authorize(context, request, core::Scope::kSend);
   if (auto* error = std::get_if<ApiError>(&principal)) co_return ErrorFor(*error, request);
-  auto parsed = ParseSendRequest(request.body(), std::get<Principal>(principal).account_id);
-  if (auto* send = std::get_if<intake::SendRequest>(&parsed)) send->pool = std::get<Principal>(principal).pool;
+  const Principal& caller = std::get<Principal>(principal);
+  MessageRequest parsed = ParseMessageRequest(request.body(), caller.account_id);
   if (auto* error = std::get_if<ApiError>(&parsed)) co_return ErrorFor(*error, request);
 
-  auto accepted = co_await AwaitCallback<Result<intake::Accepted>>([&](auto done) {
-    context.intake.Submit(std::move(std::get<intake::SendRequest>(parsed)), std::move(done));
-  });
-  if (!accepted.ok()) {
-    // Intake refuses a sender's domain with PermissionDenied; its message names the domain and why.
-    if (accepted.status().code() == Code::kPermissionDenied)
-      co_return ErrorFor(ApiError::Invalid("domain_not_verified", accepted.status().message(), "from"), request);
-    co_return ErrorFor(FromStatus(accepted.status()), request);
-  }
+  auto accepted = co_await AwaitCallback<Result<intake::Accepted>>(
+      [&](auto done) { SubmitToIntake(context.intake, std::move(parsed), caller.pool, std::move(done)); });
+  if (!accepted.ok()) co_return ErrorFor(IntakeError(accepted.status()), request);
   http::Response response = http::JsonResponse(
       status::accepted, {{"id", accepted->id}, {"status", core::ToString(accepted->status)}}, request);
   if (accepted->duplicate) response.set("Idempotent-Replayed", "true");
   co_return response;
+}
+
+// {"messages": [up to 500 requests]} → {"results": [{"index", "id", "status"} or {"index", "error"}]}: each
+// message accepted or refused on its own, all of them handed to intake at once.
+asio::awaitable<http::Response> SendBatch(ApiContext& context, http::Request& request) {
+  constexpr size_t kMaxBatch = 500;
+  auto principal = Authorize(context, request, core::Scope::kSend);
+  if (auto* error = std::get_if<ApiError>(&principal)) co_return ErrorFor(*error, request);
+  const Principal& caller = std::get<Principal>(principal);
+  auto body = ReadJsonObject(request);
+  if (auto* error = std::get_if<ApiError>(&body)) co_return ErrorFor(*error, request);
+  const nlohmann::json& object = std::get<nlohmann::json>(body);
+  if (auto error = CheckObjectFields(object, {"messages"})) co_return ErrorFor(*error, request);
+  auto messages = object.find("messages");
+  if (messages == object.end() || !messages->is_array() || messages->empty())
+    co_return ErrorFor(ApiError::Invalid("missing_field", "messages: an array of 1 to 500 messages", "messages"), request);
+  if (messages->size() > kMaxBatch)
+    co_return ErrorFor(ApiError::Invalid("too_many", "at most 500 messages in one batch", "messages"), request);
+
+  struct Batch {
+    std::mutex mutex;
+    std::vector<nlohmann::json> results;
+    size_t pending = 0;
+  };
+  auto results = co_await AwaitCallback<std::vector<nlohmann::json>>([&](auto finish) {
+    auto batch = std::make_shared<Batch>();
+    batch->results.resize(messages->size());
+    batch->pending = messages->size();
+    auto complete = [batch, finish](size_t index, nlohmann::json result) {
+      std::unique_lock lock(batch->mutex);
+      result["index"] = index;
+      batch->results[index] = std::move(result);
+      if (--batch->pending == 0) {
+        auto all = std::move(batch->results);
+        lock.unlock();
+        finish(std::move(all));
+      }
+    };
+    for (size_t i = 0; i < messages->size(); ++i) {
+      MessageRequest parsed = ParseMessageValue((*messages)[i], caller.account_id);
+      if (auto* error = std::get_if<ApiError>(&parsed)) {
+        complete(i, {{"error", {{"code", error->code}, {"message", error->message}, {"field", error->field}}}});
+        continue;
+      }
+      SubmitToIntake(context.intake, std::move(parsed), caller.pool, [complete, i](Result<intake::Accepted> accepted) {
+        if (!accepted.ok()) {
+          ApiError error = IntakeError(accepted.status());
+          complete(i, {{"error", {{"code", error.code}, {"message", error.message}, {"field", error.field}}}});
+        } else {
+          complete(i, {{"id", accepted->id}, {"status", core::ToString(accepted->status)}});
+        }
+      });
+    }
+  });
+  co_return http::JsonResponse(status::ok, {{"results", std::move(results)}}, request);
 }
 
 asio::awaitable<http::Response> GetMessage(ApiContext& context, http::Request& request, const http::PathParams& params) {
@@ -85,6 +138,8 @@ asio::awaitable<http::Response> SearchMessages(ApiContext& context, http::Reques
 void AddMessageRoutes(http::Router& router, ApiContext& context) {
   router.Add(verb::post, "/v1/messages",
              [&context](http::Request& r, const http::PathParams&) { return SendMessage(context, r); });
+  router.Add(verb::post, "/v1/messages/batch",
+             [&context](http::Request& r, const http::PathParams&) { return SendBatch(context, r); });
   router.Add(verb::get, "/v1/messages",
              [&context](http::Request& r, const http::PathParams&) { return SearchMessages(context, r); });
   router.Add(verb::get, "/v1/messages/{id}",

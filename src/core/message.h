@@ -72,6 +72,7 @@ struct MessageRecord {
   std::optional<TimePoint> next_attempt_at;  // set while the message waits in the queue
   bool smtputf8 = false;                     // the envelope needs SMTPUTF8
   std::string pool;                          // the IP pool it leaves through; empty: the default
+  std::optional<int> campaign_version;       // the version of `campaign` it was rendered from
 };
 
 }  // namespace herald::core

@@ -18,8 +18,8 @@ Intake::Intake(storage::Store& store, queue::ScheduledQueue& queue, const domain
                const Clock& clock, IntakeOptions options)
     : store_(store), queue_(queue), domains_(domains), clock_(clock), options_(options) {}
 
-Result<storage::NewMessage> Intake::Build(SendRequest& request, TimePoint now) const {
-  std::string id = NewId("msg", now);
+Result<storage::NewMessage> Intake::Build(SendRequest& request, TimePoint now, std::string id) const {
+  if (id.empty()) id = NewId("msg", now);
 
   mime::MessageContent content;
   content.from = request.from;
@@ -29,6 +29,7 @@ Result<storage::NewMessage> Intake::Build(SendRequest& request, TimePoint now) c
   content.html = std::move(request.html);
   content.text = std::move(request.text);
   content.headers = std::move(request.headers);
+  content.attachments = std::move(request.attachments);
   content.message_id = id + "@" + request.from.domain;
   content.date = now;
   auto raw = mime::BuildMessage(content);
@@ -66,11 +67,16 @@ void Intake::Submit(SendRequest request, storage::ResultCallback<Accepted> done)
   if (!identity.ok()) return done(identity.status());
   auto built = Build(request, now);
   if (!built.ok()) return done(built.status());
-  if (Status signed_ok = Sign(*identity, built->raw, now); !signed_ok.ok()) return done(signed_ok);
-  ApplyEnvelope(*identity, built->record);
-  queue::QueuedMessage queued{built->record.id, now, 0, now, core::DomainOf(built->record.rcpt_to),
-                              built->record.pool};
-  store_.InsertMessage(std::move(*built), now - options_.idempotency_window,
+  SignAndStore(*identity, std::move(*built), now, std::move(done));
+}
+
+void Intake::SignAndStore(const domains::SendingIdentity& identity, storage::NewMessage message, TimePoint now,
+                          storage::ResultCallback<Accepted> done) {
+  if (Status signed_ok = Sign(identity, message.raw, now); !signed_ok.ok()) return done(signed_ok);
+  ApplyEnvelope(identity, message.record);
+  queue::QueuedMessage queued{message.record.id, now, 0, now, core::DomainOf(message.record.rcpt_to),
+                              message.record.pool};
+  store_.InsertMessage(std::move(message), now - options_.idempotency_window,
                        [this, queued = std::move(queued), done = std::move(done)](
                            Result<storage::InsertOutcome> outcome) mutable {
                          if (!outcome.ok()) {

@@ -29,6 +29,7 @@
 
 #include "base/clock.h"
 #include "core/address.h"
+#include "campaigns/renderer.h"
 #include "core/message.h"
 #include "domains/directory.h"
 #include "mime/message_builder.h"
@@ -50,6 +51,29 @@ struct SendRequest {
   std::vector<std::string> tags;
   nlohmann::json metadata = nlohmann::json::object();
   std::string idempotency_key;
+  std::vector<mime::Attachment> attachments;
+};
+
+// A campaign triggered for one recipient (POST /v1/messages with "campaign"): the recipient's profile
+// is created or updated in the campaign's profile table with `attributes`, then the campaign is
+// rendered with it and `data`.
+struct TriggerRequest {
+  std::string account_id;
+  std::string pool;      // the account's IP pool; empty: the default
+  std::string campaign;  // its key
+  std::string email;     // the recipient's address (email campaigns); for a transactional table also its lookup
+  std::string name;      // the recipient's display name; may be empty
+  std::string gsm;       // the recipient's phone number; may be empty
+  nlohmann::json attributes = nlohmann::json::object();  // profile attributes to set (as the caller sent them)
+  nlohmann::json data = nlohmann::json::object();        // the template's `data`
+  std::vector<mime::Attachment> attachments;
+  std::vector<mime::Header> headers;
+  std::vector<std::string> tags;
+  nlohmann::json metadata = nlohmann::json::object();
+  std::string idempotency_key;
+  // A test send (POST /v1/campaigns/{key}/test): the campaign need not be active, and the
+  // recipient's profile is neither created nor changed (the attributes only feed the rendering).
+  bool test = false;
 };
 
 // A message submitted over the SMTP relay by an authorised SMTP connection.
@@ -73,6 +97,7 @@ struct Accepted {
 struct IntakeOptions {
   Duration idempotency_window{24 * 3'600'000};
   size_t max_message_bytes = 30 * 1000 * 1000;  // DESIGN §2: 30 MB per message in all
+  size_t max_attachment_bytes = 30 * 1000 * 1000;  // a trigger's attachments in all
 };
 
 class Intake {
@@ -86,6 +111,22 @@ class Intake {
   // (nothing was stored).
   void Submit(SendRequest request, storage::ResultCallback<Accepted> done);
 
+  // Renders `request`'s campaign for its recipient and accepts the message, the profile's change
+  // committed with it. Errors, each message starting with the field at fault ("<field>: <why>"):
+  //   NotFound            campaign: no such campaign (or its profile table is gone)
+  //   FailedPrecondition  campaign: not active
+  //   InvalidArgument     to.…: a bad address or attribute; <variable>: missing variable (strict
+  //                       campaigns); from/subject/…: what the rendering made is not a valid message
+  //   AlreadyExists       to.attributes.<attribute>: a unique value that belongs to another profile
+  //   ResourceExhausted   attachments: over max_attachment_bytes in all
+  //   PermissionDenied    as Submit (the campaign's From: domain)
+  // Nothing is written on any error.
+  void Trigger(TriggerRequest request, storage::ResultCallback<Accepted> done);
+
+  // What Trigger would send, rendered for the recipient without storing anything (whatever the
+  // campaign's status). Errors as Trigger's, but PermissionDenied and the campaign's status.
+  Result<campaigns::RenderedContent> Preview(const TriggerRequest& request);
+
   // Accepts `submission`; `done` gets the new messages' ids in recipient order. Errors:
   // InvalidArgument (the message cannot be parsed, or its X-Herald-* headers are wrong),
   // PermissionDenied (its From: domain is not one of the connection's, or may not send), or the
@@ -93,12 +134,20 @@ class Intake {
   void SubmitSmtp(SmtpSubmission submission, storage::ResultCallback<std::vector<std::string>> done);
 
  private:
-  Result<storage::NewMessage> Build(SendRequest& request, TimePoint now) const;
+  struct Rendered;  // a trigger's campaign, profile write and rendered content (trigger.cc)
+
+  // The message of `request`, with the id `id` (a new one when empty).
+  Result<storage::NewMessage> Build(SendRequest& request, TimePoint now, std::string id = "") const;
+  Result<Rendered> Render(const TriggerRequest& request, const std::string& message_id, TimePoint now);
+  // Signs `message` for `identity`, stores it and schedules it.
+  void SignAndStore(const domains::SendingIdentity& identity, storage::NewMessage message, TimePoint now,
+                    storage::ResultCallback<Accepted> done);
   Result<storage::NewMessageGroup> BuildGroup(SmtpSubmission& submission, TimePoint now) const;
 
   storage::Store& store_;
   queue::ScheduledQueue& queue_;
   const domains::DomainDirectory& domains_;
+  campaigns::CampaignRenderer renderer_;
   const Clock& clock_;
   IntakeOptions options_;
 };

@@ -1,5 +1,6 @@
 #include "mime/message_builder.h"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string_view>
@@ -67,7 +68,34 @@ Status ValidateContent(const MessageContent& content) {
   }
   // The bodies' UTF-8 is checked while they are prepared (MakeTextPart), in the same pass.
   for (const Header& header : content.headers) HERALD_RETURN_IF_ERROR(ValidateHeader(header));
+  for (const Attachment& attachment : content.attachments) HERALD_RETURN_IF_ERROR(ValidateAttachment(attachment));
   return ValidateMessageId(content.message_id);
+}
+
+bool IsToken(std::string_view text) {
+  // RFC 2045 token: printable ASCII but space and tspecials.
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return c > 0x20 && c < 0x7f && std::string_view("()<>@,;:\\\"/[]?=").find(c) == std::string_view::npos;
+  });
+}
+
+// An attachment part: its bytes base64-encoded, with its type, disposition and file name.
+GObjectPtr<GMimeObject> MakeAttachmentPart(const Attachment& attachment) {
+  const size_t slash = attachment.content_type.find('/');
+  const std::string type = attachment.content_type.substr(0, slash);
+  const std::string subtype = attachment.content_type.substr(slash + 1);
+  GObjectPtr<GMimePart> part(g_mime_part_new_with_type(type.c_str(), subtype.c_str()));
+  ByteArrayPtr bytes(g_byte_array_sized_new(static_cast<guint>(attachment.content.size())));
+  g_byte_array_append(bytes.get(), reinterpret_cast<const guint8*>(attachment.content.data()),
+                      static_cast<guint>(attachment.content.size()));
+  GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_byte_array(bytes.release()));
+  GObjectPtr<GMimeDataWrapper> content(
+      g_mime_data_wrapper_new_with_stream(stream.get(), GMIME_CONTENT_ENCODING_DEFAULT));
+  g_mime_part_set_content(part.get(), content.get());
+  g_mime_part_set_content_encoding(part.get(), GMIME_CONTENT_ENCODING_BASE64);
+  g_mime_object_set_disposition(GMIME_OBJECT(part.get()), "attachment");
+  g_mime_part_set_filename(part.get(), attachment.filename.c_str());
+  return GObjectPtr<GMimeObject>(GMIME_OBJECT(part.release()));
 }
 
 void AddMailbox(GMimeMessage* message, GMimeAddressType type, const core::EmailAddress& address) {
@@ -164,6 +192,21 @@ Result<GObjectPtr<GMimeObject>> MakeBody(const MessageContent& content) {
 
 }  // namespace
 
+Status ValidateAttachment(const Attachment& attachment) {
+  const std::string& name = attachment.filename;
+  if (name.empty() || name.size() > 255 || !IsValidUtf8(name) || HasControlCharacter(name) ||
+      name.find_first_of("/\\") != std::string::npos) {
+    return Status::InvalidArgument("attachment filename: 1-255 bytes of UTF-8 without control characters or / \\");
+  }
+  const std::string& type = attachment.content_type;
+  const size_t slash = type.find('/');
+  if (slash == std::string::npos || !IsToken(type.substr(0, slash)) || !IsToken(type.substr(slash + 1)) ||
+      type.size() > 255) {
+    return Status::InvalidArgument("attachment content_type: type/subtype such as application/pdf");
+  }
+  return Status::Ok();
+}
+
 Result<std::string> BuildMessage(const MessageContent& content) {
   HERALD_RETURN_IF_ERROR(ValidateContent(content));
   auto seconds = std::chrono::floor<std::chrono::seconds>(content.date.time_since_epoch()).count();
@@ -173,6 +216,16 @@ Result<std::string> BuildMessage(const MessageContent& content) {
 
   Result<GObjectPtr<GMimeObject>> body = MakeBody(content);
   if (!body.ok()) return body.status();
+  if (!content.attachments.empty()) {
+    GObjectPtr<GMimeMultipart> mixed(g_mime_multipart_new_with_subtype("mixed"));
+    g_mime_multipart_set_boundary(mixed.get(), NewBoundary().c_str());
+    g_mime_multipart_add(mixed.get(), body->get());
+    for (const Attachment& attachment : content.attachments) {
+      GObjectPtr<GMimeObject> part = MakeAttachmentPart(attachment);
+      g_mime_multipart_add(mixed.get(), part.get());
+    }
+    *body = GObjectPtr<GMimeObject>(GMIME_OBJECT(mixed.release()));
+  }
 
   // Headers appear in the order they are first set; FALSE leaves out GMime's own placeholders.
   GObjectPtr<GMimeMessage> message(g_mime_message_new(FALSE));
@@ -194,6 +247,7 @@ Result<std::string> BuildMessage(const MessageContent& content) {
 
   // Encoded bodies grow by up to about 40%; the headers need a little more.
   size_t estimate = (content.html.size() + content.text.size()) * 7 / 5 + 2048;
+  for (const Attachment& attachment : content.attachments) estimate += attachment.content.size() * 7 / 5 + 512;
   GByteArray* bytes = g_byte_array_sized_new(static_cast<guint>(estimate));
   // The stream takes ownership of `bytes`; they stay valid until it is released, after ToWire.
   GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_byte_array(bytes));

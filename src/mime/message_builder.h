@@ -22,6 +22,13 @@
 
 namespace herald::mime {
 
+// A file sent with the message, as a base64-encoded attachment part.
+struct Attachment {
+  std::string filename;      // UTF-8, 1-255 bytes, no control characters, '/' or '\\' (RFC 2231-encoded when not ASCII)
+  std::string content_type;  // "application/pdf": type/subtype of RFC 2045 token characters, lowercased
+  std::string content;       // the bytes themselves
+};
+
 struct MessageContent {
   core::EmailAddress from;  // display_name may be empty
   core::EmailAddress to;
@@ -32,6 +39,7 @@ struct MessageContent {
   std::vector<Header> headers;  // the caller's extra headers, e.g. X-Order-Id
   std::string message_id;       // without angle brackets, e.g. "msg_01…@shop.example"
   TimePoint date;
+  std::vector<Attachment> attachments;  // in this order, after the body
 };
 
 inline constexpr size_t kMaxSubjectBytes = 998;
@@ -39,9 +47,13 @@ inline constexpr size_t kMaxMessageIdBytes = 250;
 
 // The whole message: From, To, Reply-To (when given), Subject, Date, Message-ID, MIME-Version, the
 // caller's headers in their order, then the body: multipart/alternative (text/plain, then text/html)
-// when both bodies are given, else the one part; each text part is charset=utf-8.
+// when both bodies are given, else the one part; each text part is charset=utf-8. With attachments,
+// multipart/mixed holds the body first, then each attachment (Content-Disposition: attachment).
 // InvalidArgument, naming the field, when an address, name, subject, body, header or message id would
 // not make a valid message (bodies must be valid UTF-8 without NUL; line ends may be LF, CRLF or CR).
 Result<std::string> BuildMessage(const MessageContent& content);
+
+// OK when `attachment` can be written: its filename and content type as Attachment says.
+Status ValidateAttachment(const Attachment& attachment);
 
 }  // namespace herald::mime

@@ -74,6 +74,37 @@ TEST(BuildMessageTest, BothBodiesMakeAlternativeWithTextFirst) {
   EXPECT_EQ(TransferEncodingOf(wire, "text/plain"), "7bit");
 }
 
+TEST(BuildMessageTest, AttachmentsFollowTheBodyInMultipartMixed) {
+  MessageContent content = TypicalContent();
+  std::string binary;
+  for (int i = 0; i < 100'000; ++i) binary += static_cast<char>((i * 7919) & 0xff);
+  content.attachments = {{"invoice 1001.pdf", "application/pdf", binary},
+                         {"Übersicht.txt", "text/plain", "line one\nline two\n"}};
+  std::string wire = Build(content);
+  EXPECT_THAT(WireProblems(wire), IsEmpty());
+  EXPECT_THAT(FieldValue(wire, "Content-Type"), StartsWith("multipart/mixed; boundary="));
+
+  ParsedMessage parsed = Parse(wire);
+  ASSERT_EQ(parsed.parts.size(), 4u);  // text, html (alternative), then the two attachments
+  EXPECT_EQ(parsed.parts[0].content_type, "text/plain");
+  EXPECT_EQ(parsed.parts[1].content_type, "text/html");
+  EXPECT_EQ(parsed.parts[2].content_type, "application/pdf");
+  EXPECT_EQ(parsed.parts[2].filename, "invoice 1001.pdf");
+  EXPECT_EQ(parsed.parts[2].body, binary);  // byte for byte
+  EXPECT_EQ(parsed.parts[3].filename, "Übersicht.txt");
+  EXPECT_EQ(TransferEncodingOf(wire, "application/pdf"), "base64");
+}
+
+TEST(BuildMessageTest, BadAttachmentsAreRefused) {
+  for (const Attachment& bad : {Attachment{"", "application/pdf", "x"}, Attachment{"a/b.pdf", "application/pdf", "x"},
+                                Attachment{"bell\a.pdf", "application/pdf", "x"}, Attachment{"a.pdf", "pdf", "x"},
+                                Attachment{"a.pdf", "application/p df", "x"}, Attachment{std::string(300, 'a'), "a/b", "x"}}) {
+    MessageContent content = TypicalContent();
+    content.attachments = {bad};
+    EXPECT_EQ(BuildMessage(content).status().code(), Code::kInvalidArgument) << bad.filename << " " << bad.content_type;
+  }
+}
+
 TEST(BuildMessageTest, HtmlOnlyIsOnePart) {
   MessageContent content = TypicalContent();
   content.text.clear();

@@ -24,7 +24,9 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "core/account.h"
+#include "core/campaign.h"
 #include "core/message.h"
+#include "core/profile.h"
 #include "core/sending_domain.h"
 #include "core/smtp_connection.h"
 #include "core/suppression.h"
@@ -35,11 +37,37 @@ using StatusCallback = std::function<void(Status)>;
 template <typename T>
 using ResultCallback = std::function<void(Result<T>)>;
 
+// Creates or changes the profile of `table` whose attribute `lookup_attribute` has the value
+// `lookup_value` (core::IndexText of the canonical value): the key attribute of a custom table,
+// emailAddress or gsmNumber of a transactional one. `changes` (canonical values; null removes) are
+// merged into it (core::MergeAttributes); a new profile gets `new_id` and the lookup value too.
+struct ProfileWrite {
+  core::ProfileTable table;
+  std::string lookup_attribute;
+  std::string lookup_value;
+  nlohmann::json changes = nlohmann::json::object();
+  std::string new_id;
+  TimePoint now;
+};
+
+struct ProfileWriteOutcome {
+  core::Profile profile;  // as stored
+  bool created = false;
+};
+
+struct ProfilePage {
+  std::vector<core::Profile> profiles;  // oldest first
+  std::string next_cursor;              // empty on the last page
+};
+
 // A message to store with its MIME bytes and its first event, in one commit.
 struct NewMessage {
   core::MessageRecord record;  // status kQueued, next_attempt_at set
   std::string raw;             // the complete MIME message, CRLF line ends
   core::Event queued_event;
+  // The recipient's profile, created or changed in the same commit (campaign triggers); the message
+  // remembers it. Unset: a message without a profile.
+  std::optional<ProfileWrite> profile;
 };
 
 // Messages for several recipients of one submission (the SMTP relay: one record per RCPT), sharing
@@ -172,6 +200,27 @@ class Store {
   // NotFound unless the domain is this account's. Its events stay.
   virtual void DeleteDomain(std::string account_id, std::string name, StatusCallback done) = 0;
 
+  // Profile tables: AlreadyExists when the account has a table of that name.
+  virtual void CreateProfileTable(core::ProfileTable table, StatusCallback done) = 0;
+  // Upsert (see ProfileWrite). Errors: AlreadyExists when a unique attribute's new value belongs to
+  // another profile of the table (the message names the attribute), InvalidArgument from the merge
+  // (an unknown attribute, a required one left empty), NotFound when the table is gone. Nothing is
+  // written on error.
+  virtual void UpsertProfile(ProfileWrite write, ResultCallback<ProfileWriteOutcome> done) = 0;
+  // Erasure: removes the profile and its indexed values, and empties the metadata of the messages
+  // sent to it (its personal data); their events and statuses stay. NotFound unless it is in the table.
+  virtual void DeleteProfile(std::string table_id, std::string profile_id, StatusCallback done) = 0;
+
+  // Campaigns. Create: AlreadyExists when the account has a campaign with that key; stored as
+  // version 1, whatever `campaign.version` says.
+  virtual void CreateCampaign(core::Campaign campaign, StatusCallback done) = 0;
+  // Replaces the name, status, profile table and content of the account's campaign `campaign.key`.
+  // Content that differs from the current version's is stored as a new version (the current + 1);
+  // the answer is the campaign as stored. NotFound unless it is the account's.
+  virtual void UpdateCampaign(core::Campaign campaign, ResultCallback<core::Campaign> done) = 0;
+  // Removes the campaign and its versions (messages keep its key and version number). NotFound.
+  virtual void DeleteCampaign(std::string account_id, std::string key, StatusCallback done) = 0;
+
   // ---- Reads (synchronous) ----
 
   virtual Result<core::ApiKey> FindApiKeyByHash(std::string_view key_hash) = 0;
@@ -209,6 +258,23 @@ class Store {
   // The account's events about `subject` (a domain name), newest first, at most `limit`.
   virtual Result<std::vector<core::AccountEvent>> ListAccountEvents(std::string_view account_id,
                                                                     std::string_view subject, int limit) = 0;
+
+  virtual Result<core::ProfileTable> GetProfileTable(std::string_view account_id, std::string_view name) = 0;
+  // By name.
+  virtual Result<std::vector<core::ProfileTable>> ListProfileTables(std::string_view account_id) = 0;
+  // The profile of the table whose `attribute` is `value` (core::IndexText); NotFound when none. For
+  // an attribute that is not unique, the oldest such profile.
+  virtual Result<core::Profile> FindProfile(std::string_view table_id, std::string_view attribute,
+                                            std::string_view value) = 0;
+  // The profiles whose `attribute` is `value`, oldest first, after `cursor` (a profile id).
+  virtual Result<ProfilePage> SearchProfiles(std::string_view table_id, std::string_view attribute,
+                                             std::string_view value, std::string_view cursor, int limit) = 0;
+
+  virtual Result<core::Campaign> GetCampaign(std::string_view account_id, std::string_view key) = 0;
+  // By key.
+  virtual Result<std::vector<core::Campaign>> ListCampaigns(std::string_view account_id) = 0;
+  // The content of one version of a campaign (by the campaign's id). NotFound when there is no such version.
+  virtual Result<core::CampaignContent> GetCampaignVersion(std::string_view campaign_id, int version) = 0;
 
   // For delivery and recovery only (not tenant-scoped).
   virtual Result<DeliveryItem> LoadForDelivery(std::string_view message_id) = 0;

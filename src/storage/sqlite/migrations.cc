@@ -157,11 +157,81 @@ CREATE TABLE account_events (
 CREATE INDEX account_events_by_subject ON account_events(account_id, subject, id);
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations = {{
+// Profile tables and profiles. Every attribute value of every profile is also a row of
+// profile_values (its core::IndexText), so that lookups and uniqueness checks by any attribute use an
+// index; the profile's own row keeps the attributes as one JSON object. Messages remember their
+// profile, so that an erasure can reach them.
+constexpr const char* kSchemaV5 = R"sql(
+CREATE TABLE profile_tables (
+  id          TEXT NOT NULL PRIMARY KEY,
+  account_id  TEXT NOT NULL REFERENCES accounts(id),
+  name        TEXT NOT NULL,
+  kind        TEXT NOT NULL CHECK (kind IN ('transactional', 'custom')),
+  key         TEXT NOT NULL,   -- custom: the key attribute; transactional: ''
+  attributes  TEXT NOT NULL,   -- JSON array of {name, type, unique, required, values}
+  created_at  INTEGER NOT NULL,
+  UNIQUE (account_id, name)
+);
+
+CREATE TABLE profiles (
+  id          TEXT NOT NULL PRIMARY KEY,
+  table_id    TEXT NOT NULL REFERENCES profile_tables(id),
+  key         TEXT NOT NULL,   -- custom: the key attribute's value; transactional: the id
+  attributes  TEXT NOT NULL,   -- JSON object of canonical values
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL,
+  UNIQUE (table_id, key)
+) WITHOUT ROWID;
+
+CREATE TABLE profile_values (
+  table_id   TEXT NOT NULL,
+  attribute  TEXT NOT NULL,
+  value      TEXT NOT NULL,
+  profile_id TEXT NOT NULL,
+  PRIMARY KEY (table_id, attribute, value, profile_id)
+) WITHOUT ROWID;
+CREATE INDEX profile_values_by_profile ON profile_values(profile_id);
+
+ALTER TABLE messages ADD COLUMN profile_id TEXT;  -- the recipient's profile; NULL for a message sent without one
+CREATE INDEX messages_by_profile ON messages(profile_id) WHERE profile_id IS NOT NULL;
+)sql";
+
+// Campaigns and their versions: a version's content never changes once written; the campaign row
+// names its current one. A message remembers the version it was rendered from.
+constexpr const char* kSchemaV6 = R"sql(
+CREATE TABLE campaigns (
+  id            TEXT NOT NULL PRIMARY KEY,
+  account_id    TEXT NOT NULL REFERENCES accounts(id),
+  key           TEXT NOT NULL,
+  name          TEXT NOT NULL,
+  channel       TEXT NOT NULL CHECK (channel IN ('email', 'sms')),
+  type          TEXT NOT NULL CHECK (type IN ('transactional', 'scenario')),
+  status        TEXT NOT NULL CHECK (status IN ('draft', 'active', 'paused', 'archived')),
+  profile_table TEXT NOT NULL,
+  version       INTEGER NOT NULL,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL,
+  UNIQUE (account_id, key)
+);
+
+CREATE TABLE campaign_versions (
+  campaign_id TEXT NOT NULL REFERENCES campaigns(id),
+  version     INTEGER NOT NULL,
+  content     TEXT NOT NULL,   -- JSON {from, reply_to, subject, html, text, track_opens, track_clicks, missing_variables}
+  created_at  INTEGER NOT NULL,
+  PRIMARY KEY (campaign_id, version)
+) WITHOUT ROWID;
+
+ALTER TABLE messages ADD COLUMN campaign_version INTEGER;  -- NULL for a message sent without a campaign
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
     {4, kSchemaV4},
+    {5, kSchemaV5},
+    {6, kSchemaV6},
 }};
 
 Status CheckNumbering(std::span<const Migration> migrations) {

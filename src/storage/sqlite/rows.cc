@@ -52,6 +52,7 @@ Result<core::MessageRecord> ReadMessage(const Statement& row, int first_column) 
   if (std::optional<int64_t> next = row.OptionalInt(c++)) m.next_attempt_at = FromUnixMillis(*next);
   m.smtputf8 = row.Int(c++) != 0;
   m.pool = row.Text(c++);
+  if (std::optional<int64_t> version = row.OptionalInt(c++)) m.campaign_version = static_cast<int>(*version);
   return m;
 }
 

@@ -10,8 +10,10 @@
 #include <utility>
 
 #include "base/log.h"
+#include "storage/sqlite/campaigns.h"
 #include "storage/sqlite/domains.h"
 #include "storage/sqlite/migrations.h"
+#include "storage/sqlite/profiles.h"
 #include "storage/sqlite/read_pool.h"
 #include "storage/sqlite/reads.h"
 #include "storage/sqlite/smtp_connections.h"
@@ -154,6 +156,58 @@ class SqliteStore final : public Store {
                     std::move(done)});
   }
 
+  void CreateCampaign(core::Campaign campaign, StatusCallback done) override {
+    writer_.Submit({[campaign = std::move(campaign)](Connection& db) { return sqlite::CreateCampaignSql(db, campaign); },
+                    std::move(done)});
+  }
+
+  void UpdateCampaign(core::Campaign campaign, ResultCallback<core::Campaign> done) override {
+    auto stored = std::make_shared<core::Campaign>();
+    writer_.Submit({[campaign = std::move(campaign), stored](Connection& db) {
+                      return sqlite::UpdateCampaignSql(db, campaign, *stored);
+                    },
+                    [stored, done = std::move(done)](Status status) {
+                      if (status.ok()) {
+                        done(std::move(*stored));
+                      } else {
+                        done(std::move(status));
+                      }
+                    }});
+  }
+
+  void DeleteCampaign(std::string account_id, std::string key, StatusCallback done) override {
+    writer_.Submit({[account_id = std::move(account_id), key = std::move(key)](Connection& db) {
+                      return sqlite::DeleteCampaignSql(db, account_id, key);
+                    },
+                    std::move(done)});
+  }
+
+  void CreateProfileTable(core::ProfileTable table, StatusCallback done) override {
+    writer_.Submit({[table = std::move(table)](Connection& db) { return sqlite::CreateProfileTableSql(db, table); },
+                    std::move(done)});
+  }
+
+  void UpsertProfile(ProfileWrite write, ResultCallback<ProfileWriteOutcome> done) override {
+    auto outcome = std::make_shared<ProfileWriteOutcome>();
+    writer_.Submit({[write = std::move(write), outcome](Connection& db) {
+                      return sqlite::UpsertProfileSql(db, write, *outcome);
+                    },
+                    [outcome, done = std::move(done)](Status status) {
+                      if (status.ok()) {
+                        done(std::move(*outcome));
+                      } else {
+                        done(std::move(status));
+                      }
+                    }});
+  }
+
+  void DeleteProfile(std::string table_id, std::string profile_id, StatusCallback done) override {
+    writer_.Submit({[table_id = std::move(table_id), profile_id = std::move(profile_id)](Connection& db) {
+                      return sqlite::DeleteProfileSql(db, table_id, profile_id);
+                    },
+                    std::move(done)});
+  }
+
   Result<core::ApiKey> FindApiKeyByHash(std::string_view key_hash) override {
     return Read([&](Connection& db) { return sqlite::FindApiKeyByHashSql(db, key_hash); });
   }
@@ -210,6 +264,29 @@ class SqliteStore final : public Store {
   Result<std::vector<core::AccountEvent>> ListAccountEvents(std::string_view account_id, std::string_view subject,
                                                             int limit) override {
     return Read([&](Connection& db) { return sqlite::ListAccountEventsSql(db, account_id, subject, limit); });
+  }
+  Result<core::Campaign> GetCampaign(std::string_view account_id, std::string_view key) override {
+    return Read([&](Connection& db) { return sqlite::GetCampaignSql(db, account_id, key); });
+  }
+  Result<std::vector<core::Campaign>> ListCampaigns(std::string_view account_id) override {
+    return Read([&](Connection& db) { return sqlite::ListCampaignsSql(db, account_id); });
+  }
+  Result<core::CampaignContent> GetCampaignVersion(std::string_view campaign_id, int version) override {
+    return Read([&](Connection& db) { return sqlite::GetCampaignVersionSql(db, campaign_id, version); });
+  }
+  Result<core::ProfileTable> GetProfileTable(std::string_view account_id, std::string_view name) override {
+    return Read([&](Connection& db) { return sqlite::GetProfileTableSql(db, account_id, name); });
+  }
+  Result<std::vector<core::ProfileTable>> ListProfileTables(std::string_view account_id) override {
+    return Read([&](Connection& db) { return sqlite::ListProfileTablesSql(db, account_id); });
+  }
+  Result<core::Profile> FindProfile(std::string_view table_id, std::string_view attribute,
+                                    std::string_view value) override {
+    return Read([&](Connection& db) { return sqlite::FindProfileSql(db, table_id, attribute, value); });
+  }
+  Result<ProfilePage> SearchProfiles(std::string_view table_id, std::string_view attribute, std::string_view value,
+                                     std::string_view cursor, int limit) override {
+    return Read([&](Connection& db) { return sqlite::SearchProfilesSql(db, table_id, attribute, value, cursor, limit); });
   }
   Result<DeliveryItem> LoadForDelivery(std::string_view message_id) override {
     return Read([&](Connection& db) { return sqlite::LoadForDeliverySql(db, message_id); });

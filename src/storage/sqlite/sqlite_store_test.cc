@@ -114,6 +114,24 @@ TEST_F(SqliteStoreTest, StatsAreOnlyForSqliteStores) {
     void DeleteSmtpConnection(std::string, std::string, StatusCallback) override {}
     void TouchSmtpConnection(std::string, TimePoint, StatusCallback) override {}
     void CreateDomain(core::SendingDomain, StatusCallback) override {}
+    void CreateProfileTable(core::ProfileTable, StatusCallback) override {}
+    void CreateCampaign(core::Campaign, StatusCallback) override {}
+    void UpdateCampaign(core::Campaign, ResultCallback<core::Campaign>) override {}
+    void DeleteCampaign(std::string, std::string, StatusCallback) override {}
+    Result<core::Campaign> GetCampaign(std::string_view, std::string_view) override { return Status::Internal(""); }
+    Result<std::vector<core::Campaign>> ListCampaigns(std::string_view) override { return Status::Internal(""); }
+    Result<core::CampaignContent> GetCampaignVersion(std::string_view, int) override { return Status::Internal(""); }
+    void UpsertProfile(ProfileWrite, ResultCallback<ProfileWriteOutcome>) override {}
+    void DeleteProfile(std::string, std::string, StatusCallback) override {}
+    Result<core::ProfileTable> GetProfileTable(std::string_view, std::string_view) override { return Status::Internal(""); }
+    Result<std::vector<core::ProfileTable>> ListProfileTables(std::string_view) override { return Status::Internal(""); }
+    Result<core::Profile> FindProfile(std::string_view, std::string_view, std::string_view) override {
+      return Status::Internal("");
+    }
+    Result<ProfilePage> SearchProfiles(std::string_view, std::string_view, std::string_view, std::string_view,
+                                       int) override {
+      return Status::Internal("");
+    }
     void UpdateDomain(core::SendingDomain, std::vector<core::AccountEvent>, StatusCallback) override {}
     void DeleteDomain(std::string, std::string, StatusCallback) override {}
     Result<core::SendingDomain> GetDomain(std::string_view, std::string_view) override { return Status::Internal(""); }

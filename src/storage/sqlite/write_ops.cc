@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "storage/sqlite/profiles.h"
 #include "storage/sqlite/rows.h"
 
 namespace herald::storage::sqlite {
@@ -55,13 +56,13 @@ Status InsertRecord(Connection& db, const core::MessageRecord& r, std::string_vi
           ? "INSERT INTO messages (id, account_id, status, campaign, mail_from, rcpt_to, from_header, "
             "to_header,"
             " subject, tags, metadata, idempotency_key, created_at, updated_at, attempts, next_attempt_at,"
-            " smtputf8, pool) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-            " ?17, ?19)"
+            " smtputf8, pool, campaign_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+            " ?14, ?15, ?16, ?17, ?19, ?20)"
           : "INSERT INTO messages (id, account_id, status, campaign, mail_from, rcpt_to, from_header, "
             "to_header,"
             " subject, tags, metadata, idempotency_key, created_at, updated_at, attempts, next_attempt_at,"
-            " smtputf8, body_id, pool) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-            " ?15, ?16, ?17, ?18, ?19)");
+            " smtputf8, body_id, pool, campaign_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+            " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)");
   if (!insert.ok()) return insert.status();
   if (!body_id.empty()) insert->Bind(18, body_id);
   insert->Bind(1, r.id)
@@ -81,7 +82,8 @@ Status InsertRecord(Connection& db, const core::MessageRecord& r, std::string_vi
       .Bind(15, static_cast<int64_t>(r.attempts))
       .Bind(16, OptionalMillis(r.next_attempt_at))
       .Bind(17, static_cast<int64_t>(r.smtputf8 ? 1 : 0))
-      .Bind(19, r.pool.empty() ? core::kDefaultPool : std::string_view(r.pool));
+      .Bind(19, r.pool.empty() ? core::kDefaultPool : std::string_view(r.pool))
+      .Bind(20, r.campaign_version ? std::optional<int64_t>(*r.campaign_version) : std::nullopt);
   Status status = insert->Run();
   if (status.code() == Code::kNotFound) return Status::NotFound("no account " + r.account_id);
   if (status.code() == Code::kAlreadyExists)
@@ -157,6 +159,14 @@ Status InsertMessageSql(Connection& db, const NewMessage& message, TimePoint ide
     }
   }
   HERALD_RETURN_IF_ERROR(InsertRecord(db, r));
+  if (message.profile) {
+    ProfileWriteOutcome written;
+    HERALD_RETURN_IF_ERROR(UpsertProfileSql(db, *message.profile, written));
+    Result<Statement> link = db.Prepare("UPDATE messages SET profile_id = ?2 WHERE id = ?1");
+    if (!link.ok()) return link.status();
+    link->Bind(1, r.id).Bind(2, written.profile.id);
+    HERALD_RETURN_IF_ERROR(link->Run());
+  }
 
   Result<Statement> body = db.Prepare("INSERT INTO message_bodies (message_id, raw) VALUES (?1, ?2)");
   if (!body.ok()) return body.status();

@@ -1,0 +1,112 @@
+#include "api/profile_json.h"
+
+#include "api/request_context.h"
+#include "base/time_format.h"
+
+namespace herald::api {
+namespace {
+
+using nlohmann::json;
+
+ApiError WrongType(std::string field, std::string what) {
+  return ApiError::Invalid("invalid_type", field + " must be " + what, field);
+}
+
+std::variant<core::AttributeDef, ApiError> ReadAttribute(const json& item, size_t index) {
+  const std::string field = "attributes[" + std::to_string(index) + "]";
+  if (!item.is_object()) return WrongType(field, "an object");
+  if (auto error = CheckObjectFields(item, {"name", "type", "unique", "required", "values"})) {
+    error->field = field + "." + error->field;
+    return *error;
+  }
+  core::AttributeDef def;
+  auto name = item.find("name");
+  auto type = item.find("type");
+  if (name == item.end() || type == item.end())
+    return ApiError::Invalid("missing_field", "an attribute needs a name and a type", field);
+  if (!name->is_string()) return WrongType(field + ".name", "a string");
+  def.name = name->get<std::string>();
+  std::optional<core::AttributeType> parsed = type->is_string() ? core::ParseAttributeType(type->get<std::string>())
+                                                                : std::nullopt;
+  if (!parsed) {
+    return ApiError::Invalid("invalid_value",
+                             "type is one of string, integer, decimal, boolean, date, datetime, email, phone, enum",
+                             field + ".type");
+  }
+  def.type = *parsed;
+  for (auto [flag, out] : {std::pair{"unique", &def.unique}, {"required", &def.required}}) {
+    auto it = item.find(flag);
+    if (it == item.end()) continue;
+    if (!it->is_boolean()) return WrongType(field + "." + flag, "true or false");
+    *out = it->get<bool>();
+  }
+  if (auto values = item.find("values"); values != item.end()) {
+    if (!values->is_array()) return WrongType(field + ".values", "an array of strings");
+    for (const json& v : *values) {
+      if (!v.is_string()) return WrongType(field + ".values", "an array of strings");
+      def.values.push_back(v.get<std::string>());
+    }
+  }
+  return def;
+}
+
+}  // namespace
+
+json ProfileTableJson(const core::ProfileTable& table) {
+  json attributes = json::array();
+  for (const core::AttributeDef& def : table.attributes) {
+    json item = {{"name", def.name}, {"type", core::ToString(def.type)}, {"unique", def.unique}, {"required", def.required}};
+    if (def.type == core::AttributeType::kEnum) item["values"] = def.values;
+    attributes.push_back(std::move(item));
+  }
+  return {{"id", table.id},
+          {"name", table.name},
+          {"kind", core::ToString(table.kind)},
+          {"key", table.key.empty() ? json(nullptr) : json(table.key)},
+          {"attributes", std::move(attributes)},
+          {"created_at", FormatRfc3339(table.created_at)}};
+}
+
+json ProfileJson(const core::ProfileTable& table, const core::Profile& profile) {
+  json out = {{"id", profile.id},
+              {"attributes", profile.attributes},
+              {"created_at", FormatRfc3339(profile.created_at)},
+              {"updated_at", FormatRfc3339(profile.updated_at)}};
+  if (table.kind == core::ProfileTableKind::kCustom) out["key"] = profile.key;
+  return out;
+}
+
+std::variant<core::ProfileTable, ApiError> ReadProfileTable(const json& body) {
+  if (auto error = CheckObjectFields(body, {"name", "kind", "key", "attributes"})) return *error;
+  core::ProfileTable table;
+  auto name = body.find("name");
+  if (name == body.end()) return ApiError::Invalid("missing_field", "name is required", "name");
+  if (!name->is_string()) return WrongType("name", "a string");
+  table.name = name->get<std::string>();
+  if (auto kind = body.find("kind"); kind != body.end()) {
+    std::optional<core::ProfileTableKind> parsed =
+        kind->is_string() ? core::ParseProfileTableKind(kind->get<std::string>()) : std::nullopt;
+    if (!parsed) return ApiError::Invalid("invalid_value", "kind is transactional or custom", "kind");
+    table.kind = *parsed;
+  }
+  if (auto key = body.find("key"); key != body.end() && !key->is_null()) {
+    if (!key->is_string()) return WrongType("key", "a string");
+    table.key = key->get<std::string>();
+  }
+  if (auto attributes = body.find("attributes"); attributes != body.end()) {
+    if (!attributes->is_array()) return WrongType("attributes", "an array");
+    for (size_t i = 0; i < attributes->size(); ++i) {
+      auto def = ReadAttribute((*attributes)[i], i);
+      if (auto* error = std::get_if<ApiError>(&def)) return *error;
+      table.attributes.push_back(std::get<core::AttributeDef>(std::move(def)));
+    }
+  }
+  Result<core::ProfileTable> made = core::MakeProfileTable(std::move(table));
+  if (!made.ok()) {
+    const std::string& message = made.status().message();  // "<field>: <why>"
+    return ApiError::Invalid("invalid_value", message, message.substr(0, message.find(':')));
+  }
+  return std::move(*made);
+}
+
+}  // namespace herald::api
