@@ -10,7 +10,7 @@ packages=(
   libboost1.74-dev libssl-dev libgmime-3.0-dev libsqlite3-dev nlohmann-json3-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev libgoogle-perftools-dev libc-ares-dev libidn2-dev
-  libkainjow-mustache-dev libphonenumber-dev
+  libkainjow-mustache-dev libphonenumber-dev libsimdjson-dev
   # real peers and tools used by the tests and benchmarks
   postfix swaks python3-aiosmtpd curl wrk sqlite3 procps
   # SMTP relay clients (tests/integration/test_smtp_clients.py): msmtp; swaks's TLS (Net::SSLeay);

@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "api/request_context.h"
 #include "base/base64.h"
 #include "core/message_labels.h"
 
@@ -162,16 +163,6 @@ std::optional<ApiError> ReadAttachments(const json& body, std::vector<mime::Atta
 
 std::variant<intake::SendRequest, ApiError> ParseSend(json& body, std::string account_id);
 
-json ParseBody(std::string_view text, std::optional<ApiError>& error) {
-  json body = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded()) {
-    error = ApiError{boost::beast::http::status::bad_request, "invalid_json", "the body is not valid JSON", ""};
-  } else if (!body.is_object()) {
-    error = ApiError{boost::beast::http::status::bad_request, "invalid_json", "the body must be a JSON object", ""};
-  }
-  return body;
-}
-
 }  // namespace
 
 std::variant<intake::TriggerRequest, ApiError> ParseTriggerRequest(const json& body, std::string account_id) {
@@ -226,10 +217,9 @@ std::variant<intake::TriggerRequest, ApiError> ParseTriggerRequest(const json& b
 }
 
 MessageRequest ParseMessageRequest(std::string_view text, std::string account_id) {
-  std::optional<ApiError> error;
-  json body = ParseBody(text, error);
-  if (error) return std::move(*error);
-  return ParseMessageValue(std::move(body), std::move(account_id));
+  auto body = ParseJsonObject(text);
+  if (auto* error = std::get_if<ApiError>(&body)) return std::move(*error);
+  return ParseMessageValue(std::get<json>(std::move(body)), std::move(account_id));
 }
 
 MessageRequest ParseMessageValue(json body, std::string account_id) {
@@ -246,10 +236,9 @@ MessageRequest ParseMessageValue(json body, std::string account_id) {
 }
 
 std::variant<intake::SendRequest, ApiError> ParseSendRequest(std::string_view text, std::string account_id) {
-  std::optional<ApiError> error;
-  json body = ParseBody(text, error);
-  if (error) return std::move(*error);
-  return ParseSend(body, std::move(account_id));
+  auto body = ParseJsonObject(text);
+  if (auto* error = std::get_if<ApiError>(&body)) return std::move(*error);
+  return ParseSend(std::get<json>(body), std::move(account_id));
 }
 
 namespace {

@@ -1,5 +1,7 @@
 #include "api/request_context.h"
 
+#include "base/json_parse.h"
+
 #include <charconv>
 
 namespace herald::api {
@@ -49,12 +51,16 @@ std::optional<ApiError> CheckObjectFields(const nlohmann::json& body, std::initi
   return std::nullopt;
 }
 
+std::variant<nlohmann::json, ApiError> ParseJsonObject(std::string_view text) {
+  std::optional<nlohmann::json> body = ParseJson(text);
+  if (!body) return ApiError{status::bad_request, "invalid_json", "the body is not valid JSON", ""};
+  if (!body->is_object()) return ApiError{status::bad_request, "invalid_json", "the body must be a JSON object", ""};
+  return std::move(*body);
+}
+
 std::variant<nlohmann::json, ApiError> ReadJsonObject(const http::Request& request) {
-  const std::string& text = request.body();
-  nlohmann::json body = text.empty() ? nlohmann::json::object() : nlohmann::json::parse(text, nullptr, false);
-  if (body.is_discarded()) return ApiError{status::bad_request, "invalid_json", "the body is not valid JSON", ""};
-  if (!body.is_object()) return ApiError{status::bad_request, "invalid_json", "the body must be a JSON object", ""};
-  return body;
+  if (request.body().empty()) return nlohmann::json::object();
+  return ParseJsonObject(request.body());
 }
 
 }  // namespace herald::api

@@ -31,7 +31,9 @@ std::variant<http::QueryParams, ApiError> ReadQuery(const http::Request& request
 
 // 422 unknown_field for any member of `body` not in `known`; 400 if `body` is not an object.
 std::optional<ApiError> CheckObjectFields(const nlohmann::json& body, std::initializer_list<std::string_view> known);
-// Parses a JSON object body (400 invalid_json otherwise).
+// Parses a JSON object body (400 invalid_json otherwise); an empty body is an empty object.
 std::variant<nlohmann::json, ApiError> ReadJsonObject(const http::Request& request);
+// Parses JSON text that must be an object (400 invalid_json otherwise), with simdjson (base/json_parse.h).
+std::variant<nlohmann::json, ApiError> ParseJsonObject(std::string_view text);
 
 }  // namespace herald::api

@@ -2,7 +2,25 @@
 
 #include <openssl/evp.h>
 
+#include <array>
+
 namespace herald {
+namespace {
+
+constexpr uint8_t kInvalid = 0xff;
+
+// The value of each base64 character; kInvalid for any other byte (the padding '=' included).
+constexpr std::array<uint8_t, 256> MakeDecodeTable() {
+  std::array<uint8_t, 256> table{};
+  table.fill(kInvalid);
+  const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (uint8_t i = 0; i < 64; ++i) table[static_cast<uint8_t>(alphabet[i])] = i;
+  return table;
+}
+
+constexpr std::array<uint8_t, 256> kDecode = MakeDecodeTable();
+
+}  // namespace
 
 std::string Base64Encode(std::string_view bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3), '\0');
@@ -15,24 +33,30 @@ std::string Base64Encode(std::string_view bytes) {
 
 Result<std::string> Base64Decode(std::string_view text) {
   if (text.size() % 4 != 0) return Status::InvalidArgument("base64 text is not a multiple of 4 characters");
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    const bool alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-                          c == '/';
-    const bool padding = c == '=' && i + 2 >= text.size() && (i + 1 == text.size() || text.back() == '=');
-    if (!alphabet && !padding) return Status::InvalidArgument("not base64");
+  if (text.empty()) return std::string();
+  const size_t padding = text.ends_with("==") ? 2 : text.ends_with("=") ? 1 : 0;
+  std::string out;
+  out.resize(text.size() / 4 * 3 - padding);
+  const auto* in = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t full = text.size() / 4 - (padding > 0 ? 1 : 0);  // groups without padding
+  char* o = out.data();
+  for (size_t g = 0; g < full; ++g, in += 4) {
+    const uint8_t a = kDecode[in[0]], b = kDecode[in[1]], c = kDecode[in[2]], d = kDecode[in[3]];
+    if (((a | b | c | d) & 0xc0) != 0) return Status::InvalidArgument("not base64");  // kInvalid has them set
+    const uint32_t v = (uint32_t{a} << 18) | (uint32_t{b} << 12) | (uint32_t{c} << 6) | d;
+    *o++ = static_cast<char>(v >> 16);
+    *o++ = static_cast<char>(v >> 8);
+    *o++ = static_cast<char>(v);
   }
-  std::string out(3 * (text.size() / 4), '\0');
-  const int decoded = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                      reinterpret_cast<const unsigned char*>(text.data()),
-                                      static_cast<int>(text.size()));
-  if (decoded < 0) return Status::InvalidArgument("not base64");
-  // EVP_DecodeBlock counts the padding as zero bytes.
-  size_t size = static_cast<size_t>(decoded);
-  if (!text.empty() && text.back() == '=') --size;
-  if (text.size() >= 2 && text[text.size() - 2] == '=') --size;
-  out.resize(size);
-  if (Base64Encode(out) != text) return Status::InvalidArgument("not canonical base64");
+  if (padding > 0) {
+    const uint8_t a = kDecode[in[0]], b = kDecode[in[1]];
+    const uint8_t c = padding == 1 ? kDecode[in[2]] : 0;
+    if (((a | b | c) & 0xc0) != 0) return Status::InvalidArgument("not base64");
+    // Canonical: the bits the padding stands for are zero.
+    if (padding == 2 ? (b & 0x0f) != 0 : (c & 0x03) != 0) return Status::InvalidArgument("not canonical base64");
+    *o++ = static_cast<char>((a << 2) | (b >> 4));
+    if (padding == 1) *o++ = static_cast<char>(((b & 0x0f) << 4) | (c >> 2));
+  }
   return out;
 }
 

@@ -1,4 +1,4 @@
-// Base64 (RFC 4648 §4, the standard alphabet, with padding), through OpenSSL's EVP encoder.
+// Base64 (RFC 4648 §4, the standard alphabet, with padding): OpenSSL's encoder; a strict table decoder.
 //
 // Thread-safety: pure functions. Untrusted input: Base64Decode refuses anything but canonical
 // padded base64 without whitespace.

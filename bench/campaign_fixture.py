@@ -1,0 +1,97 @@
+#!/usr/bin/python3
+"""The campaign of bench/campaign_send.sh (issue 6, acceptance 5): a 20 KB HTML order confirmation with 20
+variables (the same shape as src/templates/testing/campaign_fixture.h), and a wrk script that triggers it for a
+new recipient each time, with the trigger's data and a 100 KB PDF-like attachment.
+
+usage: campaign_fixture.py campaign > campaign.json      # the POST /v1/campaigns body
+       campaign_fixture.py lua > trigger.lua              # the wrk script (reads HERALD_API_KEY)
+"""
+import base64
+import json
+import os
+import sys
+
+FILLER = ('<tr><td style="padding:12px 24px;font-size:13px;line-height:20px;color:#666">You may return any item '
+          'within 30 days of delivery. Keep the original packaging and the delivery note; print the return label '
+          'from your account page and drop the parcel at any post office. Refunds reach your account within five '
+          'working days of our receiving the parcel.</td></tr>\n')
+
+
+def html():
+    head = ('<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>Order {{data.order.id}}</title></head><body>\n'
+            '<table role="presentation" width="100%">\n'
+            '<tr><td>Hello {{profile.firstName}} {{profile.lastName}},</td></tr>\n'
+            '<tr><td>Thank you for your order <strong>{{data.order.id}}</strong> of {{data.order.date}}. We will '
+            'send it to {{profile.emailAddress}} as soon as it leaves our warehouse.</td></tr>\n'
+            '<tr><td><table>{{#data.order.items}}<tr><td>{{name}}</td><td>{{quantity}}</td><td>{{price}}</td></tr>'
+            '{{/data.order.items}}</table></td></tr>\n'
+            '<tr><td>Total: <strong>{{data.order.total}} {{data.order.currency}}</strong></td></tr>\n'
+            '<tr><td>Shipping to:<br>{{data.shipping.name}}<br>{{data.shipping.street}}<br>{{data.shipping.zip}} '
+            '{{data.shipping.city}}</td></tr>\n'
+            '<tr><td><a href="{{{data.trackingUrl}}}">Track your parcel with {{data.carrier}}</a></td></tr>\n')
+    body = head
+    while len(body) < 19 * 1024:
+        body += FILLER
+    return body + ('<tr><td>Customer number {{profile.customerId}}. Questions? Write to {{data.supportEmail}}. '
+                   'Message {{message.id}}. <a href="{{{data.unsubscribeUrl}}}">Preferences</a></td></tr>\n'
+                   '</table></body></html>\n')
+
+
+def campaign():
+    return {"key": "bench", "name": "Order confirmation (benchmark)", "profile_table": "contacts",
+            "status": "active", "from": "Shop <orders@shop.example>", "subject": "Your order {{data.order.id}}",
+            "html": html(), "missing_variables": "lenient"}
+
+
+def trigger_template():
+    data = {"order": {"id": "A-10293", "date": "2026-12-01", "total": "149.50", "currency": "EUR",
+                      "items": [{"name": "Rain jacket <XL>", "quantity": 1, "price": "99.00"},
+                                {"name": "Wool socks & liners", "quantity": 2, "price": "12.75"},
+                                {"name": "Water bottle", "quantity": 1, "price": "25.00"}]},
+            "shipping": {"name": "Zoë O'Brien", "street": "Rue de la Loi 16", "zip": "1000", "city": "Bruxelles"},
+            "carrier": "bpost", "trackingUrl": "https://track.example.com/?id=A-10293",
+            "supportEmail": "help@shop.example", "unsubscribeUrl": "https://shop.example/prefs?u=48213"}
+    attachment = base64.b64encode(os.urandom(100 * 1024)).decode()
+    body = {"campaign": "bench",
+            "to": {"email": "EMAIL", "attributes": {"firstName": "Zoë", "lastName": "O'Brien", "customerId": 48213}},
+            "data": data,
+            "attachments": [{"filename": "invoice-A-10293.pdf", "content_type": "application/pdf", "content": attachment}]}
+    return json.dumps(body, ensure_ascii=False)
+
+
+def lua():
+    template = trigger_template()
+    before, after = template.split("EMAIL")
+    return f"""-- Triggers the benchmark campaign for a new recipient each time (a new profile each time).
+local key = os.getenv("HERALD_API_KEY")
+local before = [==[{before}]==]
+local after = [==[{after}]==]
+local counter, thread_id = 0, 0
+local threads = {{}}
+function setup(thread) thread_id = thread_id + 1; thread:set("id", thread_id); table.insert(threads, thread) end
+function init(args) not202 = 0 end
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer " .. key
+function request()
+  counter = counter + 1
+  return wrk.format(nil, nil, nil, before .. "u" .. id .. "-" .. counter .. "@example.com" .. after)
+end
+function response(status, headers, body) if status ~= 202 then not202 = not202 + 1 end end
+function done(summary, latency, requests)
+  local failed = 0
+  for _, t in ipairs(threads) do failed = failed + t:get("not202") end
+  io.write(string.format("not_202 %d\\np50_ms %.2f\\np99_ms %.2f\\n", failed, latency:percentile(50) / 1000,
+                         latency:percentile(99) / 1000))
+end
+"""
+
+
+if __name__ == "__main__":
+    what = sys.argv[1] if len(sys.argv) > 1 else ""
+    if what == "campaign":
+        print(json.dumps(campaign()))
+    elif what == "lua":
+        print(lua())
+    else:
+        sys.exit(__doc__)

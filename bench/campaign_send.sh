@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Benchmark (issue 6, acceptance 5): campaign triggers through the API — profile upsert, Mustache rendering of a
+# 20 KB HTML campaign with 20 variables, the MIME message with a 100 KB attachment, the durable store — in
+# messages per second. Capture delivery runs meanwhile (the embedded default), as in bench/api_send.sh.
+# Each request is a new recipient, so every message also creates a profile. Afterwards the messages the database
+# really holds are counted: "stored/s" is durable throughput, not answered requests.
+#   bench/campaign_send.sh                  # 3 runs of 30 s, 2 wrk threads, 32 connections
+#   REPS=1 DURATION=10s bench/campaign_send.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPS=${REPS:-3}
+DURATION=${DURATION:-30s}
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-32}
+PORT=${PORT:-8098}
+herald=${HERALD_BIN:-build/herald}
+PY=/usr/bin/python3
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+$PY bench/campaign_fixture.py campaign >"$work/campaign.json"
+$PY bench/campaign_fixture.py lua >"$work/trigger.lua"
+
+results=()
+for rep in $(seq 1 "$REPS"); do
+  data="$work/data-$rep"
+  key=$("$herald" init --data-dir "$data" --json | sed -n 's/.*"api_key":"\([^"]*\)".*/\1/p')
+  "$herald" serve --data-dir "$data" --set http.listen=127.0.0.1:$PORT --set log.level=warn \
+    --set smtp.submission.listen= --set smtp.submissions.listen= --set domains.allow_unverified=true \
+    2>"$data/stderr" &
+  pid=$!
+  for _ in $(seq 1 100); do curl -fsS http://127.0.0.1:$PORT/healthz >/dev/null 2>&1 && break; sleep 0.1; done
+  api() { curl -fsS "http://127.0.0.1:$PORT$1" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d "@$2" >/dev/null; }
+  printf '%s' '{"name": "contacts", "attributes": [{"name": "firstName", "type": "string"},
+    {"name": "lastName", "type": "string"}, {"name": "customerId", "type": "integer"}]}' >"$work/table.json"
+  api /v1/profile-tables "$work/table.json"
+  api /v1/campaigns "$work/campaign.json"
+
+  out=$(HERALD_API_KEY=$key wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$work/trigger.lua" \
+        http://127.0.0.1:$PORT/v1/messages)
+  cpu=$(awk '{print $14 + $15}' /proc/$pid/stat)  # utime + stime, clock ticks
+  kill -TERM $pid; wait $pid || true
+  stored=$(sqlite3 "$data/herald.db" "select count(*) from messages")
+  profiles=$(sqlite3 "$data/herald.db" "select count(*) from profiles")
+  seconds=$(printf '%s' "$out" | sed -n 's/.*requests in \([0-9.]*\)\(m*s\),.*/\1 \2/p' | awk '{print ($2=="ms") ? $1/1000 : $1}')
+  p50=$(printf '%s' "$out" | sed -n 's/^p50_ms //p')
+  p99=$(printf '%s' "$out" | sed -n 's/^p99_ms //p')
+  not202=$(printf '%s' "$out" | sed -n 's/^not_202 //p')
+  size=$(sqlite3 "$data/herald.db" "select avg(length(raw)) from message_bodies" | awk '{printf "%.0f", $1}')
+  stored_per_s=$(awk -v n="$stored" -v s="$seconds" 'BEGIN {printf "%.0f", n / s}')
+  cpu_us=$(awk -v t="$cpu" -v n="$stored" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
+  echo "run $rep: stored $stored ($stored_per_s/s), profiles $profiles, message $size B, not-202 $not202, p50 ${p50} ms, p99 ${p99} ms, herald CPU ${cpu_us} us/msg"
+  results+=("$stored_per_s $p99 $p50 $cpu_us")
+  rm -rf "$data"
+done
+
+printf '%s\n' "${results[@]}" | awk '
+  { s[NR]=$1; p99[NR]=$2; p50[NR]=$3; cpu[NR]=$4 }
+  function median(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+                                     return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+  END { printf "median of %d: stored %.0f msg/s, p50 %.2f ms, p99 %.2f ms, herald CPU %.1f us/msg\n", NR, median(s, NR), median(p50, NR), median(p99, NR), median(cpu, NR) }'
