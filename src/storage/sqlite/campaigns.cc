@@ -1,51 +1,32 @@
 #include "storage/sqlite/campaigns.h"
 
-#include <nlohmann/json.hpp>
-
 #include "storage/sqlite/rows.h"
 
 namespace herald::storage::sqlite {
 namespace {
 
-using nlohmann::json;
-
+// 8 columns of a version's content, read by ReadContent.
+#define HERALD_CONTENT_COLUMNS \
+  "v.from_template, v.reply_to, v.subject, v.html, v.text, v.track_opens, v.track_clicks, v.missing_variables"
 // 11 columns of `campaigns c`, then the current version's content: read by ReadCampaign.
-#define HERALD_CAMPAIGN_COLUMNS                                                                           \
+#define HERALD_CAMPAIGN_COLUMNS                                                                              \
   "c.id, c.account_id, c.key, c.name, c.channel, c.type, c.status, c.profile_table, c.version, c.created_at, " \
-  "c.updated_at, v.content"
+  "c.updated_at, " HERALD_CONTENT_COLUMNS
 #define HERALD_CAMPAIGN_FROM " FROM campaigns c JOIN campaign_versions v ON v.campaign_id = c.id AND v.version = c.version"
 
-std::string ContentJson(const core::CampaignContent& c) {
-  return CompactJson({{"from", c.from},
-                      {"reply_to", c.reply_to},
-                      {"subject", c.subject},
-                      {"html", c.html},
-                      {"text", c.text},
-                      {"track_opens", c.track_opens},
-                      {"track_clicks", c.track_clicks},
-                      {"missing_variables", core::ToString(c.missing_variables)}});
-}
-
-Result<core::CampaignContent> ReadContent(std::string_view text) {
-  // nlohmann reports a wrong shape by throwing; caught here and made Corruption.
-  try {
-    json j = json::parse(text);
-    core::CampaignContent c;
-    c.from = j.at("from").get<std::string>();
-    c.reply_to = j.at("reply_to").get<std::string>();
-    c.subject = j.at("subject").get<std::string>();
-    c.html = j.at("html").get<std::string>();
-    c.text = j.at("text").get<std::string>();
-    c.track_opens = j.at("track_opens").get<bool>();
-    c.track_clicks = j.at("track_clicks").get<bool>();
-    std::optional<core::MissingVariablePolicy> policy =
-        core::ParseMissingVariablePolicy(j.at("missing_variables").get<std::string>());
-    if (!policy) return Status::Corruption("a campaign version has an unknown missing_variables policy");
-    c.missing_variables = *policy;
-    return c;
-  } catch (const json::exception&) {
-    return Status::Corruption("a campaign version has malformed content");
-  }
+Result<core::CampaignContent> ReadContent(const Statement& row, int first) {
+  core::CampaignContent c;
+  c.from = row.Text(first);
+  c.reply_to = row.Text(first + 1);
+  c.subject = row.Text(first + 2);
+  c.html = row.Text(first + 3);
+  c.text = row.Text(first + 4);
+  c.track_opens = row.Int(first + 5) != 0;
+  c.track_clicks = row.Int(first + 6) != 0;
+  std::optional<core::MissingVariablePolicy> policy = core::ParseMissingVariablePolicy(row.Text(first + 7));
+  if (!policy) return Status::Corruption("a campaign version has an unknown missing_variables policy");
+  c.missing_variables = *policy;
+  return c;
 }
 
 Result<core::Campaign> ReadCampaign(const Statement& row) {
@@ -65,18 +46,29 @@ Result<core::Campaign> ReadCampaign(const Statement& row) {
   c.version = static_cast<int>(row.Int(8));
   c.created_at = FromUnixMillis(row.Int(9));
   c.updated_at = FromUnixMillis(row.Int(10));
-  Result<core::CampaignContent> content = ReadContent(row.Text(11));
+  Result<core::CampaignContent> content = ReadContent(row, 11);
   if (!content.ok()) return content.status();
   c.content = std::move(*content);
   return c;
 }
 
-Status InsertVersion(Connection& db, const std::string& campaign_id, int version, const core::CampaignContent& content,
+Status InsertVersion(Connection& db, const std::string& campaign_id, int version, const core::CampaignContent& c,
                      TimePoint at) {
-  Result<Statement> insert =
-      db.Prepare("INSERT INTO campaign_versions (campaign_id, version, content, created_at) VALUES (?1, ?2, ?3, ?4)");
+  Result<Statement> insert = db.Prepare(
+      "INSERT INTO campaign_versions (campaign_id, version, from_template, reply_to, subject, html, text, track_opens,"
+      " track_clicks, missing_variables, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
   if (!insert.ok()) return insert.status();
-  insert->Bind(1, campaign_id).Bind(2, static_cast<int64_t>(version)).Bind(3, ContentJson(content)).Bind(4, ToUnixMillis(at));
+  insert->Bind(1, campaign_id)
+      .Bind(2, static_cast<int64_t>(version))
+      .Bind(3, c.from)
+      .Bind(4, c.reply_to)
+      .Bind(5, c.subject)
+      .Bind(6, c.html)
+      .Bind(7, c.text)
+      .Bind(8, static_cast<int64_t>(c.track_opens ? 1 : 0))
+      .Bind(9, static_cast<int64_t>(c.track_clicks ? 1 : 0))
+      .Bind(10, core::ToString(c.missing_variables))
+      .Bind(11, ToUnixMillis(at));
   return insert->Run();
 }
 
@@ -173,14 +165,14 @@ Result<std::vector<core::Campaign>> ListCampaignsSql(Connection& db, std::string
 }
 
 Result<core::CampaignContent> GetCampaignVersionSql(Connection& db, std::string_view campaign_id, int version) {
-  Result<Statement> get =
-      db.Prepare("SELECT content FROM campaign_versions WHERE campaign_id = ?1 AND version = ?2");
+  Result<Statement> get = db.Prepare("SELECT " HERALD_CONTENT_COLUMNS
+                                     " FROM campaign_versions v WHERE v.campaign_id = ?1 AND v.version = ?2");
   if (!get.ok()) return get.status();
   get->Bind(1, campaign_id).Bind(2, static_cast<int64_t>(version));
   Result<bool> row = get->Step();
   if (!row.ok()) return row.status();
   if (!*row) return Status::NotFound("no such campaign version");
-  return ReadContent(get->Text(0));
+  return ReadContent(*get, 0);
 }
 
 }  // namespace herald::storage::sqlite

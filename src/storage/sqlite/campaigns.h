@@ -4,7 +4,7 @@
 // new version only when it differs, so two concurrent edits cannot both become "version 3".
 //
 // Thread-safety: as write_ops.h (writes) and reads.h (reads). Untrusted input: values are bound, never
-// spliced; stored JSON without the expected shape is Corruption.
+// spliced; a stored value outside its vocabulary is Corruption.
 #pragma once
 
 #include <string_view>

@@ -214,11 +214,20 @@ CREATE TABLE campaigns (
   UNIQUE (account_id, key)
 );
 
+-- A version's content in columns, not JSON: every trigger reads the current version, and its templates are
+-- tens of kilobytes that would otherwise be parsed each time.
 CREATE TABLE campaign_versions (
-  campaign_id TEXT NOT NULL REFERENCES campaigns(id),
-  version     INTEGER NOT NULL,
-  content     TEXT NOT NULL,   -- JSON {from, reply_to, subject, html, text, track_opens, track_clicks, missing_variables}
-  created_at  INTEGER NOT NULL,
+  campaign_id       TEXT NOT NULL REFERENCES campaigns(id),
+  version           INTEGER NOT NULL,
+  from_template     TEXT NOT NULL,
+  reply_to          TEXT NOT NULL,
+  subject           TEXT NOT NULL,
+  html              TEXT NOT NULL,
+  text              TEXT NOT NULL,
+  track_opens       INTEGER NOT NULL,
+  track_clicks      INTEGER NOT NULL,
+  missing_variables TEXT NOT NULL CHECK (missing_variables IN ('strict', 'lenient')),
+  created_at        INTEGER NOT NULL,
   PRIMARY KEY (campaign_id, version)
 ) WITHOUT ROWID;
 
