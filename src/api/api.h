@@ -16,6 +16,8 @@
 #include "intake/intake.h"
 #include "queue/queue_admin.h"
 #include "storage/store.h"
+#include "tracking/reader.h"
+#include "tracking/token.h"
 
 namespace herald::api {
 
@@ -32,6 +34,9 @@ struct ApiContext {
   queue::QueueAdmin* queue_admin = nullptr;
   // The configured IP pools' names: an account may name one.
   std::vector<std::string> pools = {std::string(core::kDefaultPool)};
+  // Open and click tracking (/t/o, /t/c); without a codec they answer 404.
+  const tracking::TokenCodec* tracking = nullptr;
+  tracking::AddressPolicy record_ip = tracking::AddressPolicy::kAnonymized;
   // Moves the daemon's clock forward (testing.adjustable_clock); unset: POST /v1/test/clock is 404.
   std::function<void(Duration)> advance_clock;
 };

@@ -14,6 +14,7 @@ void AddQueueRoutes(http::Router& router, ApiContext& context);
 void AddDomainRoutes(http::Router& router, ApiContext& context);
 void AddProfileRoutes(http::Router& router, ApiContext& context);
 void AddCampaignRoutes(http::Router& router, ApiContext& context);
+void AddTrackingRoutes(http::Router& router, ApiContext& context);
 void AddTestClockRoutes(http::Router& router, ApiContext& context);
 
 }  // namespace herald::api

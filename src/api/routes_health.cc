@@ -49,6 +49,7 @@ void RegisterRoutes(http::Router& router, ApiContext& context) {
   AddDomainRoutes(router, context);
   AddProfileRoutes(router, context);
   AddCampaignRoutes(router, context);
+  AddTrackingRoutes(router, context);
   AddTestClockRoutes(router, context);
 }
 

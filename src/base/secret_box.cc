@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -82,6 +83,15 @@ std::string SecretBox::Seal(std::string_view plaintext) const {
     std::abort();
   }
   return std::string(kVersion) + Base64Encode(raw);
+}
+
+std::array<unsigned char, SecretBox::kKeyBytes> SecretBox::DeriveKey(std::string_view label) const {
+  std::array<unsigned char, kKeyBytes> derived{};
+  unsigned int size = 0;
+  const std::string input = "herald derive " + std::string(label);
+  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()), reinterpret_cast<const unsigned char*>(input.data()),
+       input.size(), derived.data(), &size);
+  return derived;
 }
 
 Result<std::string> SecretBox::Open(std::string_view sealed) const {

@@ -31,6 +31,9 @@ class SecretBox {
   static SecretBox WithKey(const std::array<unsigned char, kKeyBytes>& key) { return SecretBox(key); }
 
   std::string Seal(std::string_view plaintext) const;
+  // A key for another purpose, derived from this box's key and `label` (HMAC-SHA256): independent of
+  // the sealing key and of other labels' keys, stable as long as the key file is.
+  std::array<unsigned char, kKeyBytes> DeriveKey(std::string_view label) const;
   // Corruption when `sealed` was not made by Seal under this key, or was altered.
   Result<std::string> Open(std::string_view sealed) const;
 

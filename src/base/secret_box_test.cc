@@ -74,6 +74,9 @@ TEST(SecretBox, SealsEachTimeAnewAndDetectsTampering) {
   altered[10] = altered[10] == 'A' ? 'B' : 'A';
   EXPECT_EQ(box.Open(altered).status().code(), Code::kCorruption);
   EXPECT_EQ(SecretBox::WithKey({9}).Open(a).status().code(), Code::kCorruption);
+  EXPECT_EQ(box.DeriveKey("tracking"), box.DeriveKey("tracking"));
+  EXPECT_NE(box.DeriveKey("tracking"), box.DeriveKey("webhooks"));
+  EXPECT_NE(box.DeriveKey("tracking"), SecretBox::WithKey({9}).DeriveKey("tracking"));
   for (std::string_view bad : {"", "v1.", "v1.AAAA", "v2." , "plain text"}) {
     EXPECT_EQ(box.Open(bad).status().code(), Code::kCorruption) << bad;
   }

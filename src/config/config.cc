@@ -359,6 +359,24 @@ const std::vector<KeyDef>& KeyDefs() {
       {{"dns.tries", ValueType::kInteger, "2",
         "Rounds over the name servers before a lookup fails, deferring the message."},
        [](Config& c, const std::string& v) { return Assign(c.dns.tries, [&] { return ParseInteger(v, 1, 10); }); }},
+      {{"tracking.base_url", ValueType::kString, "",
+        "Base URL of the open pixel and rewritten links (http or https, no path); empty means http:// and http.listen."},
+       [](Config& c, const std::string& v) {
+         if (!v.empty() && ((!v.starts_with("http://") && !v.starts_with("https://")) || v.ends_with("/") ||
+                            v.find_first_of(" \"<>") != std::string::npos)) {
+           return Status::InvalidArgument("'" + v + "' is not a base URL such as https://track.example.com");
+         }
+         c.tracking.base_url = v;
+         return Status::Ok();
+       }},
+      {{"tracking.record_ip", ValueType::kString, "anonymized",
+        "What of a reader's address opened and clicked events keep: none, anonymized (last IPv4 octet, last 80 IPv6 bits zeroed) or full."},
+       [](Config& c, const std::string& v) {
+         if (v != "none" && v != "anonymized" && v != "full")
+           return Status::InvalidArgument("'" + v + "' is not none, anonymized or full");
+         c.tracking.record_ip = v;
+         return Status::Ok();
+       }},
       {{"messages.idempotency_window", ValueType::kDuration, "24h",
         "How long an idempotency_key returns the message it first created."},
        [](Config& c, const std::string& v) {

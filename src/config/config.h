@@ -112,6 +112,13 @@ struct Config {
     Duration recheck_interval{};          // how often verified and pending domains are looked up again
   } domains;
 
+  // Open and click tracking (DESIGN §1): where the pixel and the rewritten links point, and what of the
+  // reader is kept.
+  struct Tracking {
+    std::string base_url;   // "https://track.example.com"; empty: http:// and the API's address (serve resolves it)
+    std::string record_ip;  // "none", "anonymized" (the last IPv4 octet, the last 80 IPv6 bits zeroed), "full"
+  } tracking;
+
   struct Messages {
     Duration idempotency_window{};
   } messages;

@@ -35,6 +35,7 @@ class DomainsRuntime {
 
   domains::DomainDirectory& directory() { return *directory_; }
   domains::DomainService& service() { return *service_; }
+  const SecretBox& secrets() const { return secrets_; }
 
   void Stop();
 

@@ -235,6 +235,10 @@ int Serve(const CommonOptions& options) {
       dispatcher.Poke();
     };
   }
+  // Tracking tokens are signed with a key derived from the data directory's secret key.
+  const tracking::TokenCodec tracking((*domains)->secrets().DeriveKey("tracking"));
+  context.tracking = &tracking;
+  context.record_ip = tracking::ParseAddressPolicy(config.tracking.record_ip);
   http::Router router;
   api::RegisterRoutes(router, context);
 
@@ -253,6 +257,11 @@ int Serve(const CommonOptions& options) {
     delivery_thread.join();
     return 1;
   }
+
+  intake.SetTracking(config.tracking.base_url.empty()
+                         ? "http://" + config::HostPort{config.http.listen.host, server.port()}.ToString()
+                         : config.tracking.base_url,
+                     tracking);
 
   smtpd::SmtpServer smtp_server(http_io, SmtpOptions(config), {relay_access, auth_throttle, intake, tls.get()});
   if (Status s = smtp_server.Start(); !s.ok()) {

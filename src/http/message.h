@@ -23,4 +23,8 @@ using Response = boost::beast::http::response<boost::beast::http::string_body>;
 // JSON error and logs the exception. The Request lives until the returned awaitable completes.
 using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
 
+// The request field in which the Server gives handlers the peer's IP address (whatever the client
+// itself sent under that name is replaced).
+inline constexpr const char* kPeerAddressField = "Herald-Peer-Address";
+
 }  // namespace herald::http

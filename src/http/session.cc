@@ -187,6 +187,9 @@ asio::awaitable<void> Session::Reject(error_code error) {
 }
 
 asio::awaitable<Response> Session::CallHandler(Request& request) {
+  // Handlers learn the peer's address from this field, which a client cannot set: what it sent under
+  // that name is replaced.
+  request.set(kPeerAddressField, remote_.address().to_string());
   try {
     co_return co_await state_->handler(request);
   } catch (const std::exception& e) {

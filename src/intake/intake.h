@@ -33,6 +33,7 @@
 #include "core/message.h"
 #include "domains/directory.h"
 #include "mime/message_builder.h"
+#include "tracking/token.h"
 #include "queue/scheduled_queue.h"
 #include "storage/store.h"
 
@@ -123,6 +124,11 @@ class Intake {
   // Nothing is written on any error.
   void Trigger(TriggerRequest request, storage::ResultCallback<Accepted> done);
 
+  // Open and click tracking for campaigns that ask for it: the pixel and links point at
+  // `base_url` + "/t/o/<token>" and "/t/c/<token>". Call once, before the first Trigger (the daemon
+  // knows the base only once its HTTP server listens). Without it, messages are not tracked.
+  void SetTracking(std::string base_url, tracking::TokenCodec codec);
+
   // What Trigger would send, rendered for the recipient without storing anything (whatever the
   // campaign's status). Errors as Trigger's, but PermissionDenied and the campaign's status.
   Result<campaigns::RenderedContent> Preview(const TriggerRequest& request);
@@ -148,6 +154,8 @@ class Intake {
   queue::ScheduledQueue& queue_;
   const domains::DomainDirectory& domains_;
   campaigns::CampaignRenderer renderer_;
+  std::string tracking_base_;  // empty: no tracking
+  std::optional<tracking::TokenCodec> tracking_;
   const Clock& clock_;
   IntakeOptions options_;
 };

@@ -6,6 +6,7 @@
 #include "core/address.h"
 #include "intake/intake.h"
 #include "profiles/attribute_values.h"
+#include "tracking/links.h"
 
 namespace herald::intake {
 
@@ -96,6 +97,11 @@ Result<Intake::Rendered> Intake::Render(const TriggerRequest& request, const std
   return Rendered{std::move(*campaign), std::move(write), std::move(*content)};
 }
 
+void Intake::SetTracking(std::string base_url, tracking::TokenCodec codec) {
+  tracking_base_ = std::move(base_url);
+  tracking_.emplace(codec);
+}
+
 Result<campaigns::RenderedContent> Intake::Preview(const TriggerRequest& request) {
   const TimePoint now = clock_.Now();
   TriggerRequest preview = request;
@@ -120,6 +126,19 @@ void Intake::Trigger(TriggerRequest request, storage::ResultCallback<Accepted> d
 
   Result<core::EmailAddress> from = ParseMailbox(content.from, "from");
   if (!from.ok()) return done(from.status());
+  const core::CampaignContent& design = rendered->campaign.content;
+  if (tracking_ && !content.html.empty()) {
+    // Links first, so the pixel's own URL is not taken for a link.
+    if (design.track_clicks) {
+      content.html = tracking::RewriteLinks(content.html, [&](std::string_view url) {
+        return tracking_base_ + "/t/c/" + tracking_->Make({tracking::TokenKind::kClick, id, std::string(url)});
+      });
+    }
+    if (design.track_opens) {
+      content.html = tracking::AddOpenPixel(content.html,
+                                            tracking_base_ + "/t/o/" + tracking_->Make({tracking::TokenKind::kOpen, id, ""}));
+    }
+  }
   SendRequest send;
   send.account_id = request.account_id;
   send.pool = request.pool;

@@ -165,6 +165,9 @@ class Store {
   // InvalidArgument for an empty group or records of different accounts. Idempotency keys are not
   // looked at.
   virtual void InsertMessageGroup(NewMessageGroup group, StatusCallback done) = 0;
+  // Appends an event that changes nothing else (opened, clicked) to the message's timeline. NotFound
+  // if the message does not exist. Not tenant-scoped: the caller proved the message (a signed token).
+  virtual void RecordEngagement(std::string message_id, core::Event event, StatusCallback done) = 0;
   // Records a delivery attempt's outcome. NotFound if the message does not exist.
   virtual void RecordAttempt(AttemptRecord attempt, StatusCallback done) = 0;
   // For delivery only (not tenant-scoped; the caller checked the account): if the message is queued

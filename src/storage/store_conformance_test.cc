@@ -467,6 +467,20 @@ TEST_P(StoreConformance, AccountsAndMessagesKeepTheirPool) {
   EXPECT_EQ(unfinished->front().pool, "notifications");
 }
 
+TEST_P(StoreConformance, EngagementEventsJoinTheTimelineAndChangeNothingElse) {
+  MadeAccount a = MakeAccount("Shop A");
+  const std::string id = InsertOk(NewMsg(a.account.id));
+  core::Event opened{core::EventType::kOpened, clock_.Now(), {{"user_agent", "Mail/1.0"}}};
+  ASSERT_TRUE(WaitFor([&](StatusCallback done) { store().RecordEngagement(id, opened, done); }).ok());
+  auto events = store().GetEvents(a.account.id, id);
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ(events->back().type, core::EventType::kOpened);
+  EXPECT_EQ(events->back().details["user_agent"], "Mail/1.0");
+  EXPECT_EQ(store().GetMessage(a.account.id, id)->status, core::MessageStatus::kQueued);
+  EXPECT_EQ(WaitFor([&](StatusCallback done) { store().RecordEngagement("msg_none", opened, done); }).code(),
+            Code::kNotFound);
+}
+
 // ---- Sandbox ----
 
 TEST_P(StoreConformance, CapturedMessagesAreListedInTheSandbox) {

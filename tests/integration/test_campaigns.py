@@ -13,9 +13,17 @@ kept as it would have left, so the test reads what the recipient would read.
 import base64
 import email
 import email.policy
+import re
+import urllib.error
+import urllib.request
 import uuid
 
 import harness
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
 
 
 class CampaignsTest(harness.ProcessTestCase):
@@ -152,6 +160,47 @@ class CampaignsTest(harness.ProcessTestCase):
         self.assertEqual(self.captured(body["id"])["Subject"], "New 1001")
         status, bad, _ = self.client.request("PATCH", "/v1/campaigns/versioned", {"html": "{{#open}}never closed"})
         self.assertEqual((status, bad["error"]["code"], bad["error"]["field"]), (422, "invalid_template", "html"), bad)
+
+    def test_opens_and_clicks_are_tracked_and_tokens_cannot_be_forged(self):
+        self.create_campaign("tracked", status="active", track_opens=True, track_clicks=True,
+                             html='<html><body><p>Hi {{profile.firstName}}</p>'
+                                  '<a href="https://shop.example/orders/{{data.order.id}}?a=1&amp;b=2">Your order</a> '
+                                  '<a href="mailto:help@shop.example">help</a></body></html>')
+        status, body, _ = self.trigger(f"t-{uuid.uuid4().hex[:8]}@example.com", {"firstName": "Tom"}, campaign="tracked")
+        self.assertEqual(status, 202, body)
+        message = self.captured(body["id"])
+        html = self.html_of(message)
+        base = f"http://{harness.LOOPBACK}:{self.herald.port}"
+        self.assertNotIn("https://shop.example/orders", html)  # the link is rewritten
+        self.assertIn('href="mailto:help@shop.example"', html)
+        click = re.search(r'href="([^"]*/t/c/[^"]+)"', html).group(1)
+        pixel = re.search(r'<img src="([^"]*/t/o/[^"]+)"', html).group(1)
+        self.assertTrue(click.startswith(base) and pixel.startswith(base), (click, pixel))
+        # The text part keeps the original link.
+        self.assertIn("https://shop.example/orders/1001?a=1&b=2", message.get_body(preferencelist=("plain",)).get_content())
+
+        with urllib.request.urlopen(urllib.request.Request(pixel, headers={"User-Agent": "TestMail/1.0"})) as r:
+            self.assertEqual((r.status, r.headers["Content-Type"]), (200, "image/gif"))
+        opener = urllib.request.build_opener(NoRedirect)
+        try:
+            opener.open(urllib.request.Request(click, headers={"User-Agent": "TestMail/1.0"}))
+            self.fail("no redirect")
+        except urllib.error.HTTPError as e:
+            self.assertEqual((e.code, e.headers["Location"]), (302, "https://shop.example/orders/1001?a=1&b=2"))
+        # A forged or damaged token is 404, never a redirect.
+        for bad in (click[:-3] + ("AAA" if not click.endswith("AAA") else "BBB"), base + "/t/c/nonsense", pixel.replace("/t/o/", "/t/c/")):
+            with self.subTest(bad=bad):
+                with self.assertRaises(urllib.error.HTTPError) as caught:
+                    opener.open(bad)
+                self.assertEqual(caught.exception.code, 404)
+
+        events = self.client.message(body["id"])["events"]
+        opened = [e for e in events if e["type"] == "opened"]
+        clicked = [e for e in events if e["type"] == "clicked"]
+        self.assertEqual(len(opened), 1, events)
+        self.assertEqual(opened[0]["user_agent"], "TestMail/1.0")
+        self.assertEqual(opened[0]["ip"], "127.0.0.0")  # anonymized by default
+        self.assertEqual([e["url"] for e in clicked], ["https://shop.example/orders/1001?a=1&b=2"])
 
     def test_batch_preview_and_test_send(self):
         items = [{"campaign": "order-confirmation", "to": {"email": f"b{n}-{uuid.uuid4().hex[:6]}@example.com"},

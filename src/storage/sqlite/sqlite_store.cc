@@ -93,6 +93,13 @@ class SqliteStore final : public Store {
                     std::move(done)});
   }
 
+  void RecordEngagement(std::string message_id, core::Event event, StatusCallback done) override {
+    writer_.Submit({[id = std::move(message_id), event = std::move(event)](Connection& db) {
+                      return sqlite::RecordEngagementSql(db, id, event);
+                    },
+                    std::move(done)});
+  }
+
   void CancelMessage(std::string message_id, core::Event event, ResultCallback<CancelOutcome> done) override {
     auto outcome = std::make_shared<CancelOutcome>();
     writer_.Submit({[&clock = clock_, id = std::move(message_id), event = std::move(event), outcome](Connection& db) {

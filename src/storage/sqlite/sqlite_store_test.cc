@@ -109,6 +109,7 @@ TEST_F(SqliteStoreTest, StatsAreOnlyForSqliteStores) {
     void InsertMessageGroup(NewMessageGroup, StatusCallback) override {}
     void RecordAttempt(AttemptRecord, StatusCallback) override {}
     void CancelMessage(std::string, core::Event, ResultCallback<CancelOutcome>) override {}
+    void RecordEngagement(std::string, core::Event, StatusCallback) override {}
     void CreateSmtpConnection(core::SmtpConnection, StatusCallback) override {}
     void UpdateSmtpConnection(core::SmtpConnection, StatusCallback) override {}
     void DeleteSmtpConnection(std::string, std::string, StatusCallback) override {}

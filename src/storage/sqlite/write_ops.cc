@@ -214,6 +214,20 @@ Status InsertMessageGroupSql(Connection& db, const NewMessageGroup& group) {
   return Status::Ok();
 }
 
+Status RecordEngagementSql(Connection& db, std::string_view message_id, const core::Event& event) {
+  std::string account_id;
+  {
+    Result<Statement> find = db.Prepare("SELECT account_id FROM messages WHERE id = ?1");
+    if (!find.ok()) return find.status();
+    find->Bind(1, message_id);
+    Result<bool> row = find->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::NotFound("no message " + std::string(message_id));
+    account_id = find->Text(0);
+  }
+  return InsertEvent(db, message_id, account_id, event);
+}
+
 Status RecordAttemptSql(Connection& db, const AttemptRecord& attempt, TimePoint now) {
   std::string account_id;
   std::string rcpt_to;

@@ -27,6 +27,8 @@ Status InsertMessageSql(Connection& db, const NewMessage& message, TimePoint ide
 // The first record owns the body; the others point at it with body_id.
 Status InsertMessageGroupSql(Connection& db, const NewMessageGroup& group);
 // `now` becomes updated_at, and captured_at when the attempt captured the message.
+// Appends an opened or clicked event to the message's timeline; NotFound when there is no such message.
+Status RecordEngagementSql(Connection& db, std::string_view message_id, const core::Event& event);
 Status RecordAttemptSql(Connection& db, const AttemptRecord& attempt, TimePoint now);
 Status SetAccountPoolSql(Connection& db, const std::string& account_id, const std::string& pool);
 // `now` becomes updated_at. Changes only a queued or deferred message; `outcome` says what it found.
