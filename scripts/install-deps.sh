@@ -17,6 +17,9 @@ packages=(
   msmtp libnet-ssleay-perl libsasl2-modules
   # an authoritative DNS server for test zones (src/dns/ares_resolver_test.cc starts its own)
   nsd
+  # DKIM verifiers that check Herald's signatures (src/dkim/signer_peer_test.cc): dkimpy with
+  # PyNaCl for Ed25519 (for /usr/bin/python3), and Perl's Mail::DKIM (RSA only in Debian 12)
+  python3-dkim python3-nacl libmail-dkim-perl libcrypt-openssl-rsa-perl
 )
 
 missing=()

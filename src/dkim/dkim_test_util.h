@@ -22,6 +22,7 @@
 namespace herald::dkim::testing {
 
 inline std::filesystem::path CorpusDir() { return HERALD_DKIM_CORPUS_DIR; }
+inline std::filesystem::path TestdataDir() { return HERALD_DKIM_TESTDATA_DIR; }
 
 inline std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
