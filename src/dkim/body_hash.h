@@ -2,7 +2,7 @@
 // computed in one pass over the body, in chunks of any size, without a canonical copy of the body.
 //
 // Thread-safety: a BodyHasher belongs to one thread at a time; BodyHash is a pure function.
-// Untrusted input: yes (message bodies); see canonicalization.h. It allocates nothing per chunk.
+// Untrusted input: yes (message bodies); see canonicalization.h. It keeps at most 1 KB, whatever the body.
 #pragma once
 
 #include <string>
