@@ -4,7 +4,7 @@
 // whitespace at line ends. Both drop the empty lines at the end of the body (§3.4.3, §3.4.4), and both end
 // a non-empty body that lacks a final CRLF with one; "simple" also turns an empty body into one CRLF,
 // "relaxed" keeps it empty. BodyCanonicalizer works on a body given in chunks of any size (a CRLF may be
-// split between two), so a body is canonicalised in one pass without being copied first.
+// split between two), so a body is canonicalised in one pass without being copied.
 //
 // On the last line of a body without a final CRLF, relaxed drops the trailing whitespace as on every other
 // line ("abc  " becomes "abc\r\n"), as Mail::DKIM 1.2023 does; dkimpy 1.1 keeps one SP there.
@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,20 +38,27 @@ std::optional<CanonicalizationPair> ParseCanonicalization(std::string_view c_val
 // supplied). simple appends it unchanged; relaxed appends "name:value\r\n" (§3.4.2).
 void AppendCanonicalHeader(Canonicalization canonicalization, std::string_view field, std::string& out);
 
-// Canonicalises a body given in consecutive chunks, appending the canonical bytes to a caller's string
-// (what has been appended so far is final; trailing line ends are held back until more text follows).
+// Canonicalises a body given in consecutive chunks and hands the canonical body to a sink, piece by piece
+// (trailing line ends are held back until more text follows or Finish). Text that canonicalisation leaves
+// as it is — most of a body — goes to the sink straight from the chunk, many lines at a time, so that
+// hashing a body costs little more than hashing its bytes.
 class BodyCanonicalizer {
  public:
-  explicit BodyCanonicalizer(Canonicalization canonicalization) : canonicalization_(canonicalization) {}
+  using Sink = std::function<void(std::string_view)>;
 
-  void Update(std::string_view chunk, std::string& out);
-  // Appends what the end of the body decides (one CRLF, or for an empty relaxed body nothing). Call once.
-  void Finish(std::string& out);
+  BodyCanonicalizer(Canonicalization canonicalization, Sink sink)
+      : canonicalization_(canonicalization), sink_(std::move(sink)) {}
+
+  void Update(std::string_view chunk);
+  // Writes what the end of the body decides (one CRLF, or for an empty relaxed body nothing). Call once.
+  void Finish();
 
  private:
-  void AppendText(std::string_view text, std::string& out);
+  // Writes the held line ends and space, then `text`.
+  void Write(std::string_view text);
 
   Canonicalization canonicalization_;
+  Sink sink_;
   size_t held_line_ends_ = 0;  // CRLFs seen but not yet written: trailing empty lines are dropped
   bool held_cr_ = false;       // the chunk ended in CR, which may begin a CRLF
   bool held_space_ = false;    // relaxed: whitespace seen inside a line, written as one SP before text

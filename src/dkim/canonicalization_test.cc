@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+#include <vector>
+
 namespace herald::dkim {
 namespace {
 
@@ -89,6 +93,16 @@ TEST(CanonicalizationTest, Bodies) {
   }
 }
 
+// Feeds `body` to a BodyCanonicalizer in chunks of `chunk_size` bytes.
+std::string CanonicalizeInChunks(Canonicalization canonicalization, std::string_view body,
+                                 size_t chunk_size) {
+  std::string out;
+  BodyCanonicalizer canonicalizer(canonicalization, [&out](std::string_view text) { out += text; });
+  for (size_t i = 0; i < body.size(); i += chunk_size) canonicalizer.Update(body.substr(i, chunk_size));
+  canonicalizer.Finish();
+  return out;
+}
+
 // Chunk boundaries (a CRLF split in two, a WSP run across chunks) change nothing.
 TEST(CanonicalizationTest, BodiesInChunksOfAnySize) {
   std::string long_body;
@@ -96,14 +110,59 @@ TEST(CanonicalizationTest, BodiesInChunksOfAnySize) {
   long_body += "end  \r\n\r\n \r\n";
   for (Canonicalization canonicalization : {Canonicalization::kSimple, Canonicalization::kRelaxed}) {
     std::string whole = CanonicalizeBody(canonicalization, long_body);
-    for (size_t chunk_size : {1u, 2u, 3u, 7u}) {
-      BodyCanonicalizer canonicalizer(canonicalization);
-      std::string out;
-      for (size_t i = 0; i < long_body.size(); i += chunk_size) {
-        canonicalizer.Update(std::string_view(long_body).substr(i, chunk_size), out);
+    for (size_t chunk_size : {1u, 2u, 3u, 7u, 16u, 17u}) {
+      EXPECT_EQ(CanonicalizeInChunks(canonicalization, long_body, chunk_size), whole)
+          << ToString(canonicalization) << " in chunks of " << chunk_size;
+    }
+  }
+}
+
+// RFC 6376 §3.4.3 and §3.4.4 written as plainly as possible, line by line, to check the streaming
+// canonicalizer (and its 16-byte scan) against.
+std::string ReferenceCanonicalization(Canonicalization canonicalization, const std::string& body) {
+  std::vector<std::string> lines;  // split at CRLF; the last one is what follows the last CRLF
+  for (size_t start = 0;;) {
+    size_t end = body.find("\r\n", start);
+    lines.push_back(body.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) break;
+    start = end + 2;
+  }
+  if (canonicalization == Canonicalization::kRelaxed) {
+    for (std::string& line : lines) {
+      std::string squeezed;
+      for (char c : line) {
+        bool wsp = c == ' ' || c == '\t';
+        if (!wsp)
+          squeezed += c;
+        else if (squeezed.empty() || squeezed.back() != ' ')
+          squeezed += ' ';  // every SP here came from WSP
       }
-      canonicalizer.Finish(out);
-      EXPECT_EQ(out, whole) << ToString(canonicalization) << " in chunks of " << chunk_size;
+      while (!squeezed.empty() && squeezed.back() == ' ') squeezed.pop_back();
+      line = squeezed;
+    }
+  }
+  while (!lines.empty() && lines.back().empty()) lines.pop_back();
+  if (lines.empty()) return canonicalization == Canonicalization::kSimple ? "\r\n" : "";
+  std::string out;
+  for (const std::string& line : lines) out += line + "\r\n";
+  return out;
+}
+
+TEST(CanonicalizationTest, AgreesWithAPlainReadingOfTheRfcOnRandomBodies) {
+  std::mt19937 random(6376);
+  // Dense in whitespace and line ends, then mostly text (long runs for the 16-byte scan).
+  const std::string alphabets[] = {"ab  \t\r\n\r\n.",
+                                   "abcdefghijklmnopqrstuvwxyz0123456789 abcdefghij \r\n\t"};
+  for (int round = 0; round < 4000; ++round) {
+    const std::string& alphabet = alphabets[round % 2];
+    std::string body(random() % 300, ' ');
+    for (char& c : body) c = alphabet[random() % alphabet.size()];
+    size_t chunk_size = 1 + random() % 40;
+    for (Canonicalization canonicalization : {Canonicalization::kSimple, Canonicalization::kRelaxed}) {
+      ASSERT_EQ(CanonicalizeInChunks(canonicalization, body, chunk_size),
+                ReferenceCanonicalization(canonicalization, body))
+          << ToString(canonicalization) << " in chunks of " << chunk_size << ": "
+          << ::testing::PrintToString(body);
     }
   }
 }
