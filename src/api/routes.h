@@ -15,6 +15,8 @@ void AddDomainRoutes(http::Router& router, ApiContext& context);
 void AddProfileRoutes(http::Router& router, ApiContext& context);
 void AddCampaignRoutes(http::Router& router, ApiContext& context);
 void AddTrackingRoutes(http::Router& router, ApiContext& context);
+void AddStatsRoutes(http::Router& router, ApiContext& context);
+void AddExportRoutes(http::Router& router, ApiContext& context);
 void AddTestClockRoutes(http::Router& router, ApiContext& context);
 
 }  // namespace herald::api

@@ -50,6 +50,8 @@ void RegisterRoutes(http::Router& router, ApiContext& context) {
   AddProfileRoutes(router, context);
   AddCampaignRoutes(router, context);
   AddTrackingRoutes(router, context);
+  AddStatsRoutes(router, context);
+  AddExportRoutes(router, context);
   AddTestClockRoutes(router, context);
 }
 

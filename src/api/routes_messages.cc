@@ -105,6 +105,34 @@ asio::awaitable<http::Response> GetMessage(ApiContext& context, http::Request& r
   co_return http::JsonResponse(status::ok, MessageJson(*message, &*events), request);
 }
 
+// The message's timeline alone, oldest first (each event with the message's id, campaign and recipient).
+asio::awaitable<http::Response> GetMessageEvents(ApiContext& context, http::Request& request,
+                                                 const http::PathParams& params) {
+  auto principal = Authorize(context, request, core::Scope::kSend);
+  if (auto* error = std::get_if<ApiError>(&principal)) co_return ErrorFor(*error, request);
+  const std::string& account = std::get<Principal>(principal).account_id;
+  std::string_view id = params.Get("id");
+
+  auto message = context.store.GetMessage(account, id);
+  if (!message.ok()) {
+    co_return ErrorFor(message.status().code() == Code::kNotFound ? ApiError::NotFound("message")
+                                                                   : FromStatus(message.status()),
+                       request);
+  }
+  auto events = context.store.GetEvents(account, id);
+  if (!events.ok()) co_return ErrorFor(FromStatus(events.status()), request);
+  nlohmann::json list = nlohmann::json::array();
+  for (const core::Event& event : *events) {
+    nlohmann::json entry = EventJson(event);
+    entry["message_id"] = message->id;
+    entry["account_id"] = message->account_id;
+    entry["campaign"] = message->campaign.empty() ? nlohmann::json(nullptr) : nlohmann::json(message->campaign);
+    entry["recipient"] = message->rcpt_to;
+    list.push_back(std::move(entry));
+  }
+  co_return http::JsonResponse(status::ok, {{"message_id", message->id}, {"events", std::move(list)}}, request);
+}
+
 asio::awaitable<http::Response> SearchMessages(ApiContext& context, http::Request& request) {
   auto principal = Authorize(context, request, core::Scope::kSend);
   if (auto* error = std::get_if<ApiError>(&principal)) co_return ErrorFor(*error, request);
@@ -144,6 +172,8 @@ void AddMessageRoutes(http::Router& router, ApiContext& context) {
              [&context](http::Request& r, const http::PathParams&) { return SearchMessages(context, r); });
   router.Add(verb::get, "/v1/messages/{id}",
              [&context](http::Request& r, const http::PathParams& p) { return GetMessage(context, r, p); });
+  router.Add(verb::get, "/v1/messages/{id}/events",
+             [&context](http::Request& r, const http::PathParams& p) { return GetMessageEvents(context, r, p); });
 }
 
 }  // namespace herald::api

@@ -76,6 +76,8 @@ std::optional<TimePoint> ParseRfc3339(std::string_view text) {
     return std::nullopt;
   }
   if (pos != text.size()) return std::nullopt;
+  // A TimePoint (nanoseconds since 1970 in 64 bits) ends in April 2262.
+  if (year > 2261) return std::nullopt;
 
   std::tm tm{};
   tm.tm_year = year - 1900;

@@ -14,7 +14,7 @@ namespace herald {
 
 // "2026-11-25T11:36:13.123Z"
 std::string FormatRfc3339(TimePoint t);
-// Accepts "YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM)".
+// Accepts "YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM)", years up to 2261 (what a TimePoint holds).
 std::optional<TimePoint> ParseRfc3339(std::string_view text);
 
 // "250ms", "30s", "5m", "4h", "5d" (one number, one unit). Zero and negative values are refused.

@@ -73,6 +73,7 @@ struct MessageRecord {
   bool smtputf8 = false;                     // the envelope needs SMTPUTF8
   std::string pool;                          // the IP pool it leaves through; empty: the default
   std::optional<int> campaign_version;       // the version of `campaign` it was rendered from
+  std::string sender_domain;                 // the From: address's domain, lowercased (statistics group by it)
 };
 
 }  // namespace herald::core

@@ -45,7 +45,12 @@ void DecorateResponse(Response& response, std::string_view date, bool keep_alive
   response.keep_alive(keep_alive);
   response.set(beast_http::field::server, "herald");
   response.set(beast_http::field::date, date);
+  if (!StatusAllowsBody(response.result()) || head_request) response.body().source = nullptr;
   if (!StatusAllowsBody(response.result())) response.body().clear();
+  if (response.body().source) {
+    response.chunked(true);  // its length is known only at its end
+    return;
+  }
   response.prepare_payload();
   if (head_request) response.body().clear();  // Content-Length stays that of the GET
 }

@@ -10,14 +10,77 @@
 #include <utility>  // first: Boost 1.74's asio/awaitable.hpp uses std::exchange without including it
 // clang-format on
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/optional/optional.hpp>
+#include <cstdint>
 #include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "base/status.h"
 
 namespace herald::http {
 
 using Request = boost::beast::http::request<boost::beast::http::string_body>;
-using Response = boost::beast::http::response<boost::beast::http::string_body>;
+
+// The body of every Response (a Beast Body): text held whole, as almost every answer is — or, for an
+// answer of any size (an export), pieces pulled from `source` while the peer reads, sent with chunked
+// transfer coding, so that memory holds one piece at a time. The text part is a std::string.
+struct ResponseBody {
+  struct value_type : std::string {
+    using std::string::string;
+    using std::string::operator=;
+    value_type() = default;
+    value_type(std::string text) : std::string(std::move(text)) {}  // NOLINT: a body is its text
+
+    // The next piece of the body, or nullopt at its end. Called on the connection's strand whenever the
+    // peer has taken the previous piece: it should not block for long. An error cuts the connection
+    // before the chunked body's end, so the peer can tell the body is incomplete.
+    std::function<Result<std::optional<std::string>>()> source;
+  };
+
+  static std::uint64_t size(const value_type& body) { return body.size(); }
+
+  class writer {
+   public:
+    using const_buffers_type = boost::asio::const_buffer;
+
+    template <bool isRequest, class Fields>
+    writer(const boost::beast::http::header<isRequest, Fields>&, const value_type& body) : body_(body) {}
+    void init(boost::beast::error_code& error) { error = {}; }
+    boost::optional<std::pair<const_buffers_type, bool>> get(boost::beast::error_code& error) {
+      error = {};
+      if (!body_.source) {
+        if (sent_text_) return boost::none;
+        sent_text_ = true;
+        return std::make_pair(const_buffers_type(body_.data(), body_.size()), false);
+      }
+      for (;;) {
+        Result<std::optional<std::string>> next = body_.source();
+        if (!next.ok()) {
+          error = boost::asio::error::operation_aborted;
+          return boost::none;
+        }
+        if (!*next) return boost::none;
+        if ((*next)->empty()) continue;  // an empty chunk would end a chunked body
+        piece_ = std::move(**next);
+        return std::make_pair(const_buffers_type(piece_.data(), piece_.size()), true);
+      }
+    }
+
+   private:
+    const value_type& body_;
+    std::string piece_;
+    bool sent_text_ = false;
+  };
+};
+
+using Response = boost::beast::http::response<ResponseBody>;
 
 // Answers one request. It may co_await; it should not throw — if it does, the Server answers a 500
 // JSON error and logs the exception. The Request lives until the returned awaitable completes.

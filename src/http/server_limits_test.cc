@@ -14,12 +14,13 @@ namespace {
 
 namespace beast_http = boost::beast::http;
 using std::chrono::milliseconds;
+using testing::ClientResponse;
 using testing::RawClient;
 using testing::RunCommand;
 
 class ServerLimitsTest : public testing::ServerFixture {};
 
-std::string ErrorCode(const Response& response) {
+std::string ErrorCode(const ClientResponse& response) {
   return nlohmann::json::parse(response.body())["error"]["code"].get<std::string>();
 }
 
@@ -28,7 +29,7 @@ TEST_F(ServerLimitsTest, BodyOverLimitIs413ThenClose) {
   RawClient client(port_);
   ASSERT_TRUE(client.Send("POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" +
                           std::string(5000, 'a')));
-  std::optional<Response> response = client.ReadResponse();
+  std::optional<ClientResponse> response = client.ReadResponse();
   ASSERT_TRUE(response);
   EXPECT_EQ(response->result(), beast_http::status::payload_too_large);
   EXPECT_EQ(ErrorCode(*response), "payload_too_large");
@@ -45,7 +46,7 @@ TEST_F(ServerLimitsTest, ChunkedBodyOverLimitIs413) {
       client.Send("POST /v1/messages HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                   "320\r\n" +
                   chunk + "\r\n320\r\n" + chunk + "\r\n0\r\n\r\n"));
-  std::optional<Response> response = client.ReadResponse();
+  std::optional<ClientResponse> response = client.ReadResponse();
   ASSERT_TRUE(response);
   EXPECT_EQ(response->result(), beast_http::status::payload_too_large);
 }
@@ -55,7 +56,7 @@ TEST_F(ServerLimitsTest, BodyAtLimitIsAccepted) {
   RawClient client(port_);
   ASSERT_TRUE(client.Send("POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 1024\r\n\r\n" +
                           std::string(1024, 'a')));
-  std::optional<Response> response = client.ReadResponse();
+  std::optional<ClientResponse> response = client.ReadResponse();
   ASSERT_TRUE(response);
   EXPECT_EQ(response->result(), beast_http::status::accepted);
 }
@@ -84,7 +85,7 @@ TEST_F(ServerLimitsTest, MalformedRequestLineIs400ThenClose) {
         "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"}) {
     RawClient client(port_);
     ASSERT_TRUE(client.Send(request));
-    std::optional<Response> response = client.ReadResponse();
+    std::optional<ClientResponse> response = client.ReadResponse();
     ASSERT_TRUE(response) << request;
     EXPECT_EQ(response->result(), beast_http::status::bad_request) << request;
     EXPECT_EQ(ErrorCode(*response), "bad_request");
@@ -97,7 +98,7 @@ TEST_F(ServerLimitsTest, OversizedHeaderIs431) {
   StartServer();  // header_limit 1024
   RawClient client(port_);
   ASSERT_TRUE(client.Send("GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(2000, 'h') + "\r\n\r\n"));
-  std::optional<Response> response = client.ReadResponse();
+  std::optional<ClientResponse> response = client.ReadResponse();
   ASSERT_TRUE(response);
   EXPECT_EQ(response->result(), beast_http::status::request_header_fields_too_large);
   EXPECT_EQ(ErrorCode(*response), "header_too_large");
@@ -148,7 +149,7 @@ TEST_F(ServerLimitsTest, OverMaxConnectionsIs503) {
 
   RawClient second(port_);
   ASSERT_TRUE(second.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
-  std::optional<Response> refused = second.ReadResponse();
+  std::optional<ClientResponse> refused = second.ReadResponse();
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->result(), beast_http::status::service_unavailable);
   EXPECT_EQ(ErrorCode(*refused), "overloaded");
@@ -171,7 +172,7 @@ TEST_F(ServerLimitsTest, StopLetsTheInFlightRequestFinish) {
   server_->Stop();
   // The idle connection goes at once; the busy one gets its answer, marked close, then goes.
   EXPECT_TRUE(idle.WaitClosed(milliseconds(300)));
-  std::optional<Response> response = busy.ReadResponse();
+  std::optional<ClientResponse> response = busy.ReadResponse();
   ASSERT_TRUE(response);
   EXPECT_EQ(response->result(), beast_http::status::ok);
   EXPECT_FALSE(response->keep_alive());
@@ -196,7 +197,7 @@ TEST_F(ServerLimitsTest, DestroyingTheServerWithLiveConnectionsIsSafe) {
   ASSERT_TRUE(busy.Send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"));
   while (slow_started_.load() == 0) std::this_thread::sleep_for(milliseconds(5));
   server_.reset();  // sessions keep the shared state alive
-  std::optional<Response> response = busy.ReadResponse();
+  std::optional<ClientResponse> response = busy.ReadResponse();
   ASSERT_TRUE(response);
   EXPECT_EQ(response->result(), beast_http::status::ok);
   StopAndDrain();

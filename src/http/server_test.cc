@@ -12,12 +12,13 @@ namespace herald::http {
 namespace {
 
 namespace beast_http = boost::beast::http;
+using testing::ClientResponse;
 using testing::RawClient;
 using testing::RunCommand;
 
 class ServerTest : public testing::ServerFixture {};
 
-nlohmann::json Body(const Response& response) { return nlohmann::json::parse(response.body()); }
+nlohmann::json Body(const ClientResponse& response) { return nlohmann::json::parse(response.body()); }
 
 TEST_F(ServerTest, CurlGetsJsonWithParams) {
   StartServer();
@@ -69,12 +70,38 @@ TEST_F(ServerTest, HeadThenGetOnOneConnection) {
   StartServer();
   RawClient client(port_);
   ASSERT_TRUE(client.Send("HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
-  std::optional<Response> head = client.ReadResponse(std::chrono::seconds(5), /*head=*/true);
+  std::optional<ClientResponse> head = client.ReadResponse(std::chrono::seconds(5), /*head=*/true);
   ASSERT_TRUE(head);
   EXPECT_EQ((*head)[beast_http::field::content_length], "17");
-  std::optional<Response> get = client.ReadResponse();
+  std::optional<ClientResponse> get = client.ReadResponse();
   ASSERT_TRUE(get);  // a stray HEAD body would have broken this parse
   EXPECT_EQ(get->body(), R"({"hello":"world"})");
+}
+
+TEST_F(ServerTest, AStreamedBodyIsSentInChunksAndTheConnectionStaysUsable) {
+  StartServer();
+  std::string output = RunCommand("curl -s -i --max-time 5 '" + Url("/stream?rows=3") + "'");
+  EXPECT_NE(output.find("Transfer-Encoding: chunked\r\n"), std::string::npos) << output;
+  EXPECT_EQ(output.find("Content-Length"), std::string::npos) << output;
+  EXPECT_NE(output.find("\r\n\r\nrow 0\nrow 1\nrow 2\n"), std::string::npos) << output;
+
+  RawClient client(port_);
+  ASSERT_TRUE(client.Send("GET /stream?rows=2000 HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+  std::optional<ClientResponse> streamed = client.ReadResponse();
+  ASSERT_TRUE(streamed);
+  EXPECT_TRUE(streamed->body().starts_with("row 0\nrow 1\n"));
+  EXPECT_TRUE(streamed->body().ends_with("row 1999\n"));
+  std::optional<ClientResponse> next = client.ReadResponse();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->body(), R"({"hello":"world"})");
+}
+
+TEST_F(ServerTest, AStreamedBodyThatFailsIsCutBeforeItsEnd) {
+  StartServer();
+  // curl reports the transfer as incomplete (exit 18, partial file): never taken for a whole body.
+  std::string output = RunCommand("curl -s -o /dev/null -w '%{http_code}' --max-time 5 '" +
+                                  Url("/stream?rows=10&fail_after=4") + "'; echo \" exit $?\"");
+  EXPECT_EQ(output, "200 exit 18\n") << output;
 }
 
 TEST_F(ServerTest, KeepAliveServesManyRequestsOnOneConnection) {
@@ -84,7 +111,7 @@ TEST_F(ServerTest, KeepAliveServesManyRequestsOnOneConnection) {
   for (int i = 0; i < 5; ++i) {
     std::string id = "m" + std::to_string(i);
     ASSERT_TRUE(client.Send("GET /v1/messages/" + id + " HTTP/1.1\r\nHost: x\r\n\r\n"));
-    std::optional<Response> response = client.ReadResponse();
+    std::optional<ClientResponse> response = client.ReadResponse();
     ASSERT_TRUE(response) << i;
     EXPECT_EQ(Body(*response)["id"], id);
     EXPECT_TRUE(response->keep_alive());
@@ -99,9 +126,9 @@ TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
       client.Send("GET /v1/messages/a HTTP/1.1\r\nHost: x\r\n\r\n"
                   "POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
                   "GET /v1/messages/c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
-  std::optional<Response> first = client.ReadResponse();
-  std::optional<Response> second = client.ReadResponse();
-  std::optional<Response> third = client.ReadResponse();
+  std::optional<ClientResponse> first = client.ReadResponse();
+  std::optional<ClientResponse> second = client.ReadResponse();
+  std::optional<ClientResponse> third = client.ReadResponse();
   ASSERT_TRUE(first && second && third);
   EXPECT_EQ(Body(*first)["id"], "a");
   EXPECT_EQ(second->result(), beast_http::status::accepted);
@@ -116,7 +143,7 @@ TEST_F(ServerTest, Http10ClosesUnlessKeepAliveAsked) {
   {
     RawClient client(port_);
     ASSERT_TRUE(client.Send("GET /hello HTTP/1.0\r\n\r\n"));
-    std::optional<Response> response = client.ReadResponse();
+    std::optional<ClientResponse> response = client.ReadResponse();
     ASSERT_TRUE(response);
     EXPECT_EQ(response->version(), 10u);
     EXPECT_EQ(response->body(), R"({"hello":"world"})");
@@ -125,7 +152,7 @@ TEST_F(ServerTest, Http10ClosesUnlessKeepAliveAsked) {
   RawClient client(port_);
   for (int i = 0; i < 2; ++i) {
     ASSERT_TRUE(client.Send("GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
-    std::optional<Response> response = client.ReadResponse();
+    std::optional<ClientResponse> response = client.ReadResponse();
     ASSERT_TRUE(response) << i;
     EXPECT_TRUE(response->keep_alive());
   }
@@ -147,7 +174,7 @@ TEST_F(ServerTest, HandlerExceptionBecomes500AndConnectionLives) {
   StartServer();
   RawClient client(port_);
   ASSERT_TRUE(client.Send("GET /throw HTTP/1.1\r\nHost: x\r\n\r\n"));
-  std::optional<Response> response = client.ReadResponse();
+  std::optional<ClientResponse> response = client.ReadResponse();
   ASSERT_TRUE(response);
   EXPECT_EQ(response->result(), beast_http::status::internal_server_error);
   EXPECT_EQ((*response)[beast_http::field::content_type], "application/json");
@@ -162,11 +189,11 @@ TEST_F(ServerTest, ExpectContinueGetsInterimResponse) {
   RawClient client(port_);
   ASSERT_TRUE(client.Send(
       "POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"));
-  std::optional<Response> interim = client.ReadResponse();
+  std::optional<ClientResponse> interim = client.ReadResponse();
   ASSERT_TRUE(interim);
   EXPECT_EQ(interim->result(), beast_http::status::continue_);
   ASSERT_TRUE(client.Send("hello"));
-  std::optional<Response> final_response = client.ReadResponse();
+  std::optional<ClientResponse> final_response = client.ReadResponse();
   ASSERT_TRUE(final_response);
   EXPECT_EQ(Body(*final_response)["bytes"], 5);
 }
@@ -181,7 +208,7 @@ TEST_F(ServerTest, ConcurrentClients) {
       for (int i = 0; i < 50; ++i) {
         std::string id = std::to_string(c) + "-" + std::to_string(i);
         if (!client.Send("GET /v1/messages/" + id + " HTTP/1.1\r\nHost: x\r\n\r\n")) return;
-        std::optional<Response> response = client.ReadResponse();
+        std::optional<ClientResponse> response = client.ReadResponse();
         if (response && Body(*response)["id"] == id) ++ok;
       }
     });

@@ -133,8 +133,13 @@ asio::awaitable<void> Session::Serve() {
     response.version(request.version());
     DecorateResponse(response, date_.Now(), keep_alive, request.method() == beast_http::verb::head);
 
-    stream_.expires_after(options.write_timeout);
-    co_await beast_http::async_write(stream_, response, token);
+    // The write timeout holds for each piece written, so a long streamed body (an export) may take as
+    // long as the peer keeps reading.
+    beast_http::serializer<false, ResponseBody> serializer(response);
+    while (!error && !serializer.is_done()) {
+      stream_.expires_after(options.write_timeout);
+      co_await beast_http::async_write_some(stream_, serializer, token);
+    }
     if (log_request) {
       auto micros =
           std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);

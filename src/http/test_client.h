@@ -27,6 +27,9 @@
 
 namespace herald::http::testing {
 
+// What a test reads back: a response with its whole body as text.
+using ClientResponse = boost::beast::http::response<boost::beast::http::string_body>;
+
 class RawClient {
  public:
   explicit RawClient(uint16_t port) {
@@ -61,7 +64,7 @@ class RawClient {
 
   // Reads one response (`head`: the answer to a HEAD, which has no body). Nullopt on a timeout, a
   // parse error, or the connection closing first.
-  std::optional<Response> ReadResponse(std::chrono::milliseconds timeout = std::chrono::seconds(5),
+  std::optional<ClientResponse> ReadResponse(std::chrono::milliseconds timeout = std::chrono::seconds(5),
                                        bool head = false) {
     boost::beast::http::response_parser<boost::beast::http::string_body> parser;
     parser.eager(true);

@@ -2,7 +2,8 @@
 // io_context on two threads, so that strands and cross-thread Stop are exercised.
 //
 // Routes: GET /hello, GET|DELETE /v1/messages/{id}, POST /v1/messages (answers the body size),
-// GET /query (echoes the parsed query), GET /throw (throws), GET /slow (waits slow_delay_).
+// GET /query (echoes the parsed query), GET /throw (throws), GET /slow (waits slow_delay_), GET /stream
+// (a body in pieces: "row N\n" for N < ?rows, or failing after ?fail_after pieces).
 // Thread-safety: test-thread use only. Untrusted input: none.
 #pragma once
 
@@ -97,6 +98,19 @@ class ServerFixture : public ::testing::Test {
       nlohmann::json entries = nlohmann::json::array();
       for (const auto& [name, value] : query->entries()) entries.push_back({name, value});
       co_return JsonResponse(beast_http::status::ok, entries, request);
+    });
+    router_.Add(verb::get, "/stream", [](Request& request, const PathParams&) -> asio::awaitable<Response> {
+      Result<QueryParams> query = ParseQuery(TargetQuery(request.target()));
+      const int rows = std::stoi(std::string(query->Get("rows").value_or("0")));
+      const int fail_after = std::stoi(std::string(query->Get("fail_after").value_or("-1")));
+      Response response(beast_http::status::ok, request.version());
+      response.set(beast_http::field::content_type, "text/plain");
+      response.body().source = [n = 0, rows, fail_after]() mutable -> Result<std::optional<std::string>> {
+        if (n == fail_after) return Status::Unavailable("the store went away");
+        if (n == rows) return std::optional<std::string>();
+        return std::optional<std::string>("row " + std::to_string(n++) + "\n");
+      };
+      co_return response;
     });
     router_.Add(verb::get, "/throw", [](Request&, const PathParams&) -> asio::awaitable<Response> {
       throw std::runtime_error("handler bug \x01 with control bytes");

@@ -46,6 +46,7 @@ Result<storage::NewMessage> Intake::Build(SendRequest& request, TimePoint now, s
   record.mail_from = request.from.AddrSpec();
   record.rcpt_to = request.to.AddrSpec();
   record.from_header = HeaderAddress(request.from);
+  record.sender_domain = core::AsciiLower(request.from.domain);
   record.to_header = HeaderAddress(request.to);
   record.subject = std::move(request.subject);
   record.tags = std::move(request.tags);

@@ -46,6 +46,7 @@ Result<storage::NewMessageGroup> Intake::BuildGroup(SmtpSubmission& submission, 
     record.mail_from = submission.mail_from;
     record.rcpt_to = std::move(submission.rcpt_to[i]);
     record.from_header = prepared->from_header;
+    record.sender_domain = core::AsciiLower(prepared->from.domain);
     record.to_header = prepared->to_header;
     record.subject = prepared->subject;
     record.tags = prepared->tags;

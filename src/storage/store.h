@@ -29,6 +29,7 @@
 #include "core/profile.h"
 #include "core/sending_domain.h"
 #include "core/smtp_connection.h"
+#include "core/stats.h"
 #include "core/suppression.h"
 
 namespace herald::storage {
@@ -123,6 +124,9 @@ struct MessageQuery {
   std::string account_id;
   std::optional<std::string> recipient;  // exact envelope recipient (case-insensitive)
   std::optional<core::MessageStatus> status;
+  std::optional<std::string> campaign;    // a campaign's key; "" for messages sent without one
+  std::optional<TimePoint> created_from;  // created at or after
+  std::optional<TimePoint> created_to;    // created before
   std::string cursor;  // return messages older than this id (the previous page's next_cursor)
   int limit = 50;      // 1..1000
 };
@@ -258,6 +262,8 @@ class Store {
   virtual Result<std::vector<core::SendingDomain>> ListDomains(std::string_view account_id) = 0;
   // Not tenant-scoped, for the sending gate and the periodic re-check: every account's domains, by name.
   virtual Result<std::vector<core::SendingDomain>> ListAllDomains() = 0;
+  // The account's statistics for the query's days (counters moved by each event as it was stored).
+  virtual Result<core::StatsReport> GetStats(const core::StatsQuery& query) = 0;
   // The account's events about `subject` (a domain name), newest first, at most `limit`.
   virtual Result<std::vector<core::AccountEvent>> ListAccountEvents(std::string_view account_id,
                                                                     std::string_view subject, int limit) = 0;

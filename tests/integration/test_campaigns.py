@@ -11,8 +11,10 @@ kept as it would have left, so the test reads what the recipient would read.
   batch        up to 500 triggers, one result each; preview and test sends
 """
 import base64
+import csv
 import email
 import email.policy
+import io
 import re
 import urllib.error
 import urllib.request
@@ -201,6 +203,60 @@ class CampaignsTest(harness.ProcessTestCase):
         self.assertEqual(opened[0]["user_agent"], "TestMail/1.0")
         self.assertEqual(opened[0]["ip"], "127.0.0.0")  # anonymized by default
         self.assertEqual([e["url"] for e in clicked], ["https://shop.example/orders/1001?a=1&b=2"])
+
+        # The timeline alone names the message, and the statistics show it all at once (the counters
+        # move in the commit that stores each event): a second open counts, but not as unique.
+        with urllib.request.urlopen(pixel):
+            pass
+        status, timeline, _ = self.client.get(f"/v1/messages/{body['id']}/events")
+        self.assertEqual(status, 200, timeline)
+        self.assertEqual([e["type"] for e in timeline["events"]][-3:], ["opened", "clicked", "opened"])
+        self.assertTrue(all(e["message_id"] == body["id"] and e["campaign"] == "tracked" for e in timeline["events"]))
+        status, stats, _ = self.client.get("/v1/stats?campaign=tracked&group_by=campaign")
+        self.assertEqual(status, 200, stats)
+        totals = stats["totals"]
+        self.assertEqual((totals["sent"], totals["delivered"], totals["opened"], totals["unique_opened"],
+                          totals["clicked"], totals["unique_clicked"]), (1, 1, 2, 1, 1, 1), stats)
+        self.assertEqual(totals["rates"]["open_rate"], 1.0)
+        self.assertEqual([g["campaign"] for g in stats["groups"]], ["tracked"])
+        status, by_domain, _ = self.client.get("/v1/stats?group_by=domain")
+        self.assertIn("shop.example", [g["domain"] for g in by_domain["groups"]], by_domain)
+        for query, field in (("group_by=week", "group_by"), ("from=yesterday", "from"),
+                             ("from=2026-12-02&to=2026-12-01", "from")):
+            with self.subTest(query=query):
+                status, error, _ = self.client.get("/v1/stats?" + query)
+                self.assertEqual((status, error["error"]["code"], error["error"]["field"]), (422, "invalid_value", field))
+
+    def test_messages_export_as_csv_streamed_page_by_page(self):
+        # 1,200 messages: more than one page of the export (1,000 rows).
+        self.create_campaign("exported", status="active", subject='Order {{data.order.id}}, "thanks"')
+        for batch in range(3):
+            items = [{"campaign": "exported", "to": {"email": f"e{batch}-{n}@example.com"},
+                      "data": {"order": {"id": f"E{batch}-{n}", "items": []}, "note": 'a "quoted", note'}}
+                     for n in range(400)]
+            status, body, _ = self.client.post("/v1/messages/batch", {"messages": items})
+            self.assertEqual(status, 200, body)
+        status, body, headers = self.client.get("/v1/exports/messages?campaign=exported&to=2100-01-01")
+        self.assertEqual(status, 200, body)
+        self.assertEqual(headers.get("transfer-encoding"), "chunked")
+        self.assertTrue(headers["content-type"].startswith("text/csv"))
+        rows = list(csv.DictReader(io.StringIO(body["_raw"], newline="")))
+        self.assertEqual(len(rows), 1200)
+        self.assertEqual(len({r["id"] for r in rows}), 1200)
+        self.assertEqual({r["campaign"] for r in rows}, {"exported"})
+        self.assertEqual(rows[0]["from"], "Shop <orders@shop.example>")
+        self.assertEqual(rows[0]["sender_domain"], "shop.example")
+        self.assertRegex(rows[0]["subject"], r'^Order E2-\d+, "thanks"$')  # quoted and read back whole
+        self.assertTrue(all(r["status"] in ("queued", "delivered") for r in rows))
+        self.assertEqual(rows, sorted(rows, key=lambda r: r["id"], reverse=True))  # newest first
+
+        status, body, _ = self.client.get("/v1/exports/messages?campaign=exported&to=2000-01-01")
+        self.assertEqual(body["_raw"].splitlines(), [body["_raw"].splitlines()[0]])  # the header alone
+        for query, field in (("from=soon", "from"), ("status=lost", "status"),
+                             ("from=2026-12-02&to=2026-12-01", "from")):
+            with self.subTest(query=query):
+                status, error, _ = self.client.get("/v1/exports/messages?" + query)
+                self.assertEqual((status, error["error"]["code"], error["error"]["field"]), (422, "invalid_value", field))
 
     def test_batch_preview_and_test_send(self):
         items = [{"campaign": "order-confirmation", "to": {"email": f"b{n}-{uuid.uuid4().hex[:6]}@example.com"},

@@ -234,13 +234,58 @@ CREATE TABLE campaign_versions (
 ALTER TABLE messages ADD COLUMN campaign_version INTEGER;  -- NULL for a message sent without a campaign
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations = {{
+// Statistics: counters per account, UTC day (days since 1970), campaign and sending domain, moved by
+// each event in its own commit (storage/sqlite/stats.h), so that a query never reads the event log.
+// Messages now keep their sending domain; for those stored before, it is read off the From: text, and
+// the counters are filled from the events already stored.
+constexpr const char* kSchemaV7 = R"sql(
+ALTER TABLE messages ADD COLUMN sender_domain TEXT NOT NULL DEFAULT '';
+UPDATE messages SET sender_domain = lower(rtrim(substr(from_header, instr(from_header, '@') + 1), '> '));
+
+CREATE TABLE stats_daily (
+  account_id     TEXT NOT NULL,
+  day            INTEGER NOT NULL,
+  campaign       TEXT NOT NULL,   -- '' for messages sent without a campaign
+  domain         TEXT NOT NULL,   -- the sending domain
+  sent           INTEGER NOT NULL DEFAULT 0,
+  delivered      INTEGER NOT NULL DEFAULT 0,
+  deferred       INTEGER NOT NULL DEFAULT 0,
+  soft_bounced   INTEGER NOT NULL DEFAULT 0,
+  hard_bounced   INTEGER NOT NULL DEFAULT 0,
+  opened         INTEGER NOT NULL DEFAULT 0,
+  unique_opened  INTEGER NOT NULL DEFAULT 0,
+  clicked        INTEGER NOT NULL DEFAULT 0,
+  unique_clicked INTEGER NOT NULL DEFAULT 0,
+  complained     INTEGER NOT NULL DEFAULT 0,
+  suppressed     INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (account_id, day, campaign, domain)
+) WITHOUT ROWID;
+
+INSERT INTO stats_daily (account_id, day, campaign, domain, sent, delivered, deferred, soft_bounced,
+                         hard_bounced, opened, unique_opened, clicked, unique_clicked, complained, suppressed)
+SELECT m.account_id, e.at / 86400000, m.campaign, m.sender_domain,
+       sum(e.type = 'sent'), sum(e.type = 'delivered'), sum(e.type = 'deferred'),
+       sum(e.type = 'bounced' AND coalesce(json_extract(e.details, '$.bounce.type'), '') <> 'hard'),
+       sum(e.type IN ('bounced', 'failed') AND json_extract(e.details, '$.bounce.type') IS 'hard'),
+       sum(e.type = 'opened'),
+       sum(e.type = 'opened' AND e.id = (SELECT min(f.id) FROM events f
+                                         WHERE f.message_id = e.message_id AND f.type = 'opened')),
+       sum(e.type = 'clicked'),
+       sum(e.type = 'clicked' AND e.id = (SELECT min(f.id) FROM events f
+                                          WHERE f.message_id = e.message_id AND f.type = 'clicked')),
+       sum(e.type = 'complained'), sum(e.type = 'suppressed')
+FROM events e JOIN messages m ON m.id = e.message_id
+GROUP BY 1, 2, 3, 4;
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
     {4, kSchemaV4},
     {5, kSchemaV5},
     {6, kSchemaV6},
+    {7, kSchemaV7},
 }};
 
 Status CheckNumbering(std::span<const Migration> migrations) {

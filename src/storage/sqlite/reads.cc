@@ -142,6 +142,9 @@ Result<MessagePage> SearchMessagesSql(Connection& db, const MessageQuery& query)
   std::string sql = "SELECT " HERALD_MESSAGE_COLUMNS " FROM messages m WHERE m.account_id = ?1";
   if (query.recipient) sql += " AND lower(m.rcpt_to) = ?2";
   if (query.status) sql += " AND m.status = ?3";
+  if (query.campaign) sql += " AND m.campaign = ?6";
+  if (query.created_from) sql += " AND m.created_at >= ?7";
+  if (query.created_to) sql += " AND m.created_at < ?8";
   if (!query.cursor.empty()) sql += " AND m.id < ?4";
   sql += " ORDER BY m.id DESC LIMIT ?5";
 
@@ -151,6 +154,9 @@ Result<MessagePage> SearchMessagesSql(Connection& db, const MessageQuery& query)
   if (query.recipient) search->Bind(2, core::AsciiLower(*query.recipient));
   if (query.status) search->Bind(3, core::ToString(*query.status));
   if (!query.cursor.empty()) search->Bind(4, query.cursor);
+  if (query.campaign) search->Bind(6, *query.campaign);
+  if (query.created_from) search->Bind(7, ToUnixMillis(*query.created_from));
+  if (query.created_to) search->Bind(8, ToUnixMillis(*query.created_to));
   search->Bind(5, static_cast<int64_t>(query.limit) + 1);  // one more tells whether a next page exists
 
   MessagePage page;

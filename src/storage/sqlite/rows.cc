@@ -53,6 +53,7 @@ Result<core::MessageRecord> ReadMessage(const Statement& row, int first_column) 
   m.smtputf8 = row.Int(c++) != 0;
   m.pool = row.Text(c++);
   if (std::optional<int64_t> version = row.OptionalInt(c++)) m.campaign_version = static_cast<int>(*version);
+  m.sender_domain = row.Text(c++);
   return m;
 }
 

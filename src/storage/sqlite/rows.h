@@ -22,8 +22,8 @@ namespace herald::storage::sqlite {
 #define HERALD_MESSAGE_COLUMNS                                                                     \
   "m.id, m.account_id, m.status, m.campaign, m.mail_from, m.rcpt_to, m.from_header, m.to_header, " \
   "m.subject, m.tags, m.metadata, m.idempotency_key, m.created_at, m.updated_at, m.attempts, "     \
-  "m.next_attempt_at, m.smtputf8, m.pool, m.campaign_version"
-inline constexpr int kMessageColumnCount = 19;
+  "m.next_attempt_at, m.smtputf8, m.pool, m.campaign_version, m.sender_domain"
+inline constexpr int kMessageColumnCount = 20;
 
 // 8 columns of `api_keys`, read by ReadApiKey.
 #define HERALD_API_KEY_COLUMNS "id, account_id, name, scope, key_hash, prefix, created_at, revoked_at"

@@ -18,6 +18,7 @@
 #include "storage/sqlite/reads.h"
 #include "storage/sqlite/smtp_connections.h"
 #include "storage/sqlite/sqlite_db.h"
+#include "storage/sqlite/stats.h"
 #include "storage/sqlite/write_ops.h"
 #include "storage/sqlite/writer.h"
 
@@ -267,6 +268,9 @@ class SqliteStore final : public Store {
   }
   Result<std::vector<core::SendingDomain>> ListAllDomains() override {
     return Read([](Connection& db) { return sqlite::ListAllDomainsSql(db); });
+  }
+  Result<core::StatsReport> GetStats(const core::StatsQuery& query) override {
+    return Read([&](Connection& db) { return sqlite::GetStatsSql(db, query); });
   }
   Result<std::vector<core::AccountEvent>> ListAccountEvents(std::string_view account_id, std::string_view subject,
                                                             int limit) override {

@@ -177,6 +177,7 @@ TEST_F(SqliteStoreTest, StatsAreOnlyForSqliteStores) {
     Result<std::vector<PendingMessage>> ListUnfinished(std::string_view, int) override {
       return Status::Internal("");
     }
+    Result<core::StatsReport> GetStats(const core::StatsQuery&) override { return Status::Internal(""); }
     Status Ping() override { return Status::Ok(); }
   };
   NotSqlite other;

@@ -4,6 +4,7 @@
 
 #include "storage/sqlite/profiles.h"
 #include "storage/sqlite/rows.h"
+#include "storage/sqlite/stats.h"
 
 namespace herald::storage::sqlite {
 namespace {
@@ -14,8 +15,10 @@ Status Explain(const Status& status, const std::string& what) {
   return Status(status.code(), what + ": " + status.message());
 }
 
+// Appends the event and moves the statistics' counters it moves, in the same commit.
 Status InsertEvent(Connection& db, std::string_view message_id, std::string_view account_id,
                    const core::Event& event) {
+  HERALD_RETURN_IF_ERROR(CountEventSql(db, message_id, event));
   Result<Statement> insert = db.Prepare(
       "INSERT INTO events (message_id, account_id, type, at, details) VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!insert.ok()) return insert.status();
@@ -56,13 +59,13 @@ Status InsertRecord(Connection& db, const core::MessageRecord& r, std::string_vi
           ? "INSERT INTO messages (id, account_id, status, campaign, mail_from, rcpt_to, from_header, "
             "to_header,"
             " subject, tags, metadata, idempotency_key, created_at, updated_at, attempts, next_attempt_at,"
-            " smtputf8, pool, campaign_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-            " ?14, ?15, ?16, ?17, ?19, ?20)"
+            " smtputf8, pool, campaign_version, sender_domain) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+            " ?12, ?13, ?14, ?15, ?16, ?17, ?19, ?20, ?21)"
           : "INSERT INTO messages (id, account_id, status, campaign, mail_from, rcpt_to, from_header, "
             "to_header,"
             " subject, tags, metadata, idempotency_key, created_at, updated_at, attempts, next_attempt_at,"
-            " smtputf8, body_id, pool, campaign_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-            " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)");
+            " smtputf8, body_id, pool, campaign_version, sender_domain) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+            " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)");
   if (!insert.ok()) return insert.status();
   if (!body_id.empty()) insert->Bind(18, body_id);
   insert->Bind(1, r.id)
@@ -83,7 +86,8 @@ Status InsertRecord(Connection& db, const core::MessageRecord& r, std::string_vi
       .Bind(16, OptionalMillis(r.next_attempt_at))
       .Bind(17, static_cast<int64_t>(r.smtputf8 ? 1 : 0))
       .Bind(19, r.pool.empty() ? core::kDefaultPool : std::string_view(r.pool))
-      .Bind(20, r.campaign_version ? std::optional<int64_t>(*r.campaign_version) : std::nullopt);
+      .Bind(20, r.campaign_version ? std::optional<int64_t>(*r.campaign_version) : std::nullopt)
+      .Bind(21, r.sender_domain);
   Status status = insert->Run();
   if (status.code() == Code::kNotFound) return Status::NotFound("no account " + r.account_id);
   if (status.code() == Code::kAlreadyExists)
