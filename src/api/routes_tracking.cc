@@ -5,6 +5,7 @@
 #include "api/request_context.h"
 #include "api/routes.h"
 #include "base/await_callback.h"
+#include "base/log.h"
 #include "http/responses.h"
 #include "tracking/reader.h"
 
@@ -32,7 +33,9 @@ http::Response NotFound(const http::Request& request) {
   return response;
 }
 
-// Records the hit; false when the token does not verify, is of the other kind, or names no message.
+// Records the hit; nullopt when the token does not verify, is of the other kind, or names no message.
+// A hit that cannot be recorded for another reason (storage trouble) is logged and still answered:
+// the reader gets the pixel or the link they were sent.
 asio::awaitable<std::optional<tracking::TokenContent>> Record(ApiContext& context, http::Request& request,
                                                               const http::PathParams& params, tracking::TokenKind kind) {
   if (context.tracking == nullptr) co_return std::nullopt;
@@ -41,11 +44,16 @@ asio::awaitable<std::optional<tracking::TokenContent>> Record(ApiContext& contex
   nlohmann::json details = tracking::ReaderDetails(request[field::user_agent], request[http::kPeerAddressField],
                                                    context.record_ip);
   if (kind == tracking::TokenKind::kClick) details["url"] = token->url;
-  core::Event event{kind == tracking::TokenKind::kOpen ? core::EventType::kOpened : core::EventType::kClicked,
-                    context.clock.Now(), std::move(details)};
+  const core::EventType type =
+      kind == tracking::TokenKind::kOpen ? core::EventType::kOpened : core::EventType::kClicked;
+  core::Event event{type, context.clock.Now(), std::move(details)};
   Status recorded = co_await AwaitCallback<Status>(
       [&](auto done) { context.store.RecordEngagement(token->message_id, std::move(event), std::move(done)); });
-  if (!recorded.ok()) co_return std::nullopt;
+  if (recorded.code() == Code::kNotFound) co_return std::nullopt;
+  if (!recorded.ok()) {
+    Logger("tracking")->warn("{} of message {} not recorded: {}", core::ToString(type), token->message_id,
+                             recorded.ToString());
+  }
   co_return token;
 }
 
