@@ -280,6 +280,54 @@ TEST_P(InteractionTables, ErasingAProfileRemovesItsRowsAndTheirEvents) {
   EXPECT_EQ(Events(orders, shipped->event->id)[0].row_id, next->row.id);
 }
 
+TEST_P(InteractionTables, ADeletedRowOrTableTakesItsEventsAlong) {
+  core::InteractionTable orders = Orders(contacts_);
+  ASSERT_TRUE(Create(orders).ok());
+  core::InteractionTable bookings = Orders(contacts_, "bookings");
+  ASSERT_TRUE(Create(bookings).ok());
+  auto a1 = AddRow(orders, "jane@example.com", {{"orderId", "A1"}, {"status", "CONFIRMED"}});
+  ASSERT_TRUE(a1.ok()) << a1.status().ToString();
+  ASSERT_TRUE(Change(orders, a1->row.id, {{"status", "SHIPPED"}}).ok());
+  auto a2 = AddRow(orders, "jane@example.com", {{"orderId", "A2"}, {"status", "CONFIRMED"}});
+  ASSERT_TRUE(a2.ok()) << a2.status().ToString();
+  auto b1 = AddRow(bookings, "jane@example.com", {{"orderId", "A1"}, {"status", "CONFIRMED"}});
+  ASSERT_TRUE(b1.ok()) << b1.status().ToString();
+  auto remove_row = [&](const core::InteractionTable& table, const std::string& row_id) {
+    return WaitFor([&](StatusCallback done) { store().DeleteRow(table.id, row_id, done); });
+  };
+  auto remove_table = [&](const std::string& account_id, const std::string& name) {
+    return WaitFor([&](StatusCallback done) { store().DeleteInteractionTable(account_id, name, done); });
+  };
+
+  ASSERT_TRUE(remove_row(orders, a1->row.id).ok());
+  EXPECT_EQ(store().GetRow(orders.id, a1->row.id).status().code(), Code::kNotFound);
+  EXPECT_EQ(store().FindRowByKey(orders.id, "A1").status().code(), Code::kNotFound);
+  std::vector<core::RowEvent> events = Events(orders);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].row_id, a2->row.id);
+  Status again = remove_row(orders, a1->row.id);
+  EXPECT_EQ(again.code(), Code::kNotFound);
+  EXPECT_EQ(again.message().substr(0, 4), "row:");
+  EXPECT_EQ(remove_row(bookings, a2->row.id).code(), Code::kNotFound);  // a row of another table
+  EXPECT_TRUE(AddRow(orders, "jane@example.com", {{"orderId", "A1"}, {"status", "CONFIRMED"}}).ok());  // key free
+
+  MadeAccount b = MakeAccount("Shop B");
+  EXPECT_EQ(remove_table(b.account.id, "orders").code(), Code::kNotFound);
+  ASSERT_TRUE(remove_table(account_, "orders").ok());
+  EXPECT_EQ(store().GetInteractionTable(account_, "orders").status().code(), Code::kNotFound);
+  EXPECT_EQ(store().GetRow(orders.id, a2->row.id).status().code(), Code::kNotFound);
+  EXPECT_TRUE(store().ListRows(orders.id, "", "", 10)->rows.empty());
+  EXPECT_TRUE(Events(orders).empty());
+  EXPECT_EQ(remove_table(account_, "orders").code(), Code::kNotFound);
+  EXPECT_EQ(store().ListRows(bookings.id, "", "", 10)->rows.size(), 1u);  // the other table untouched
+  EXPECT_EQ(Events(bookings).size(), 1u);
+
+  // The name is free again; the new table starts with an empty feed.
+  core::InteractionTable again_orders = Orders(contacts_);
+  ASSERT_TRUE(Create(again_orders).ok());
+  EXPECT_TRUE(Events(again_orders).empty());
+}
+
 }  // namespace
 
 // InteractionTables runs against every backend of the suite.

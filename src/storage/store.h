@@ -274,6 +274,11 @@ class Store {
   virtual void CreateRow(NewRow row, ResultCallback<RowWriteOutcome> done) = 0;
   // As CreateRow, and NotFound "row: …" unless the row is in the table.
   virtual void UpdateRow(RowChange change, ResultCallback<RowWriteOutcome> done) = 0;
+  // Removes the row and its events; no event tells of it (the feed tells of rows that exist, as after
+  // an erasure). NotFound "row: …" unless the row is in the table.
+  virtual void DeleteRow(std::string table_id, std::string row_id, StatusCallback done) = 0;
+  // Removes the account's table of that name with its rows and their events. NotFound when it has none.
+  virtual void DeleteInteractionTable(std::string account_id, std::string name, StatusCallback done) = 0;
 
   // ---- Reads (synchronous) ----
 

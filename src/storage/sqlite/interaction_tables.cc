@@ -76,6 +76,37 @@ Result<std::vector<T>> ReadAll(Statement& statement, Read read) {
   }
 }
 
+// The one row `statement` (bound) finds, read with `read`; NotFound(`missing`) when there is none.
+template <typename T, typename Read>
+Result<T> ReadOne(Statement& statement, Read read, std::string missing) {
+  Result<bool> row = statement.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound(std::move(missing));
+  return read(statement);
+}
+
+// The row of a table that `sql` finds by the table's id (?1) and a value (?2: its id or key).
+Result<core::Row> RowWhere(Connection& db, const char* sql, std::string_view table_id, std::string_view value,
+                           std::string missing) {
+  Result<Statement> get = db.Prepare(sql);
+  if (!get.ok()) return get.status();
+  get->Bind(1, table_id).Bind(2, value);
+  return ReadOne<core::Row>(*get, ReadRow, std::move(missing));
+}
+
+// Runs each of `sqls` with ?1 bound to `table_id` and ?2, when a statement has one, to `row_id`.
+Status RunForRows(Connection& db, std::initializer_list<const char*> sqls, std::string_view table_id,
+                  std::string_view row_id = {}) {
+  for (const char* sql : sqls) {
+    Result<Statement> statement = db.Prepare(sql);
+    if (!statement.ok()) return statement.status();
+    statement->Bind(1, table_id);
+    if (!row_id.empty()) statement->Bind(2, row_id);
+    HERALD_RETURN_IF_ERROR(statement->Run());
+  }
+  return Status::Ok();
+}
+
 // Inserts the row, or rewrites the values, key and updated_at of the row with its id.
 Status WriteRow(Connection& db, const core::InteractionTable& table, const core::Row& row) {
   Result<Statement> write = db.Prepare(
@@ -181,15 +212,28 @@ Status UpdateRowSql(Connection& db, const RowChange& c, RowWriteOutcome& outcome
   return WriteWithEvent(db, c.table, std::move(*row), core::RowEventType::kUpdated, std::move(*details), outcome);
 }
 
+Status DeleteRowSql(Connection& db, std::string_view table_id, std::string_view row_id) {
+  if (row_id.empty()) return Status::NotFound("row: no row");
+  HERALD_RETURN_IF_ERROR(RunForRows(db, {"DELETE FROM interaction_rows WHERE table_id = ?1 AND id = ?2"}, table_id, row_id));
+  if (db.Changes() == 0) return Status::NotFound("row: no row " + std::string(row_id));
+  return RunForRows(db, {"DELETE FROM row_events WHERE table_id = ?1 AND row_id = ?2"}, table_id, row_id);
+}
+
+Status DeleteInteractionTableSql(Connection& db, std::string_view account_id, std::string_view name) {
+  Result<core::InteractionTable> table = GetInteractionTableSql(db, account_id, name);
+  if (!table.ok()) return table.status();
+  return RunForRows(db,
+                    {"DELETE FROM row_events WHERE table_id = ?1", "DELETE FROM interaction_rows WHERE table_id = ?1",
+                     "DELETE FROM interaction_tables WHERE id = ?1"},
+                    table->id);
+}
+
 Result<core::InteractionTable> GetInteractionTableSql(Connection& db, std::string_view account_id,
                                                       std::string_view name) {
   Result<Statement> get = db.Prepare(HERALD_INTERACTION_TABLE_SELECT " WHERE t.account_id = ?1 AND t.name = ?2");
   if (!get.ok()) return get.status();
   get->Bind(1, account_id).Bind(2, name);
-  Result<bool> row = get->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return Status::NotFound("no interaction table " + std::string(name));
-  return ReadTable(*get);
+  return ReadOne<core::InteractionTable>(*get, ReadTable, "no interaction table " + std::string(name));
 }
 
 Result<std::vector<core::InteractionTable>> ListInteractionTablesSql(Connection& db, std::string_view account_id) {
@@ -200,25 +244,13 @@ Result<std::vector<core::InteractionTable>> ListInteractionTablesSql(Connection&
 }
 
 Result<core::Row> GetRowSql(Connection& db, std::string_view table_id, std::string_view row_id) {
-  Result<Statement> get =
-      db.Prepare("SELECT " HERALD_ROW_COLUMNS " FROM interaction_rows WHERE table_id = ?1 AND id = ?2");
-  if (!get.ok()) return get.status();
-  get->Bind(1, table_id).Bind(2, row_id);
-  Result<bool> row = get->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return Status::NotFound("no row " + std::string(row_id));
-  return ReadRow(*get);
+  return RowWhere(db, "SELECT " HERALD_ROW_COLUMNS " FROM interaction_rows WHERE table_id = ?1 AND id = ?2",
+                  table_id, row_id, "no row " + std::string(row_id));
 }
 
 Result<core::Row> FindRowByKeySql(Connection& db, std::string_view table_id, std::string_view key) {
-  Result<Statement> get =
-      db.Prepare("SELECT " HERALD_ROW_COLUMNS " FROM interaction_rows WHERE table_id = ?1 AND key = ?2");
-  if (!get.ok()) return get.status();
-  get->Bind(1, table_id).Bind(2, key);
-  Result<bool> row = get->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return Status::NotFound("no row with that key");
-  return ReadRow(*get);
+  return RowWhere(db, "SELECT " HERALD_ROW_COLUMNS " FROM interaction_rows WHERE table_id = ?1 AND key = ?2",
+                  table_id, key, "no row with that key");
 }
 
 Result<RowPage> ListRowsSql(Connection& db, std::string_view table_id, std::string_view profile_id,

@@ -7,6 +7,7 @@
 // duplicate fails the statement and the savepoint is undone: nothing is half-written. Since one
 // thread makes every write and event ids are never reused (AUTOINCREMENT), ids follow commit order and
 // a reader of the change feed never sees a lower id appear behind one it has read.
+// Deleting a row, or a table, removes its events with it in the same commit.
 //
 // Thread-safety: as write_ops.h (writes) and reads.h (reads). Untrusted input: values are bound, never
 // spliced; JSON read back that lacks the expected shape is Corruption.
@@ -26,6 +27,8 @@ namespace herald::storage::sqlite {
 Status CreateInteractionTableSql(Connection& db, const core::InteractionTable& table);
 Status CreateRowSql(Connection& db, const NewRow& row, RowWriteOutcome& outcome);
 Status UpdateRowSql(Connection& db, const RowChange& change, RowWriteOutcome& outcome);
+Status DeleteRowSql(Connection& db, std::string_view table_id, std::string_view row_id);
+Status DeleteInteractionTableSql(Connection& db, std::string_view account_id, std::string_view name);
 
 Result<core::InteractionTable> GetInteractionTableSql(Connection& db, std::string_view account_id,
                                                       std::string_view name);

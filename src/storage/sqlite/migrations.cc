@@ -276,6 +276,7 @@ CREATE TABLE row_events (
 );
 CREATE INDEX row_events_by_table ON row_events(table_id, id);
 CREATE INDEX row_events_by_profile ON row_events(profile_id);  -- erasure
+CREATE INDEX row_events_by_row ON row_events(table_id, row_id);  -- a row's deletion
 )sql";
 
 constexpr std::array<Migration, 7> kMigrations = {{

@@ -234,6 +234,20 @@ class SqliteStore final : public Store {
     }, std::move(done));
   }
 
+  void DeleteRow(std::string table_id, std::string row_id, StatusCallback done) override {
+    writer_.Submit({[table_id = std::move(table_id), row_id = std::move(row_id)](Connection& db) {
+                      return sqlite::DeleteRowSql(db, table_id, row_id);
+                    },
+                    std::move(done)});
+  }
+
+  void DeleteInteractionTable(std::string account_id, std::string name, StatusCallback done) override {
+    writer_.Submit({[account_id = std::move(account_id), name = std::move(name)](Connection& db) {
+                      return sqlite::DeleteInteractionTableSql(db, account_id, name);
+                    },
+                    std::move(done)});
+  }
+
   Result<core::ApiKey> FindApiKeyByHash(std::string_view key_hash) override {
     return Read([&](Connection& db) { return sqlite::FindApiKeyByHashSql(db, key_hash); });
   }

@@ -120,6 +120,8 @@ TEST_F(SqliteStoreTest, StatsAreOnlyForSqliteStores) {
     void CreateInteractionTable(core::InteractionTable, StatusCallback) override {}
     void CreateRow(NewRow, ResultCallback<RowWriteOutcome>) override {}
     void UpdateRow(RowChange, ResultCallback<RowWriteOutcome>) override {}
+    void DeleteRow(std::string, std::string, StatusCallback) override {}
+    void DeleteInteractionTable(std::string, std::string, StatusCallback) override {}
     Result<core::InteractionTable> GetInteractionTable(std::string_view, std::string_view) override {
       return Status::Internal("");
     }
