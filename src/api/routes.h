@@ -15,6 +15,7 @@ void AddDomainRoutes(http::Router& router, ApiContext& context);
 void AddProfileRoutes(http::Router& router, ApiContext& context);
 void AddCampaignRoutes(http::Router& router, ApiContext& context);
 void AddTrackingRoutes(http::Router& router, ApiContext& context);
+void AddTableRoutes(http::Router& router, ApiContext& context);
 void AddTestClockRoutes(http::Router& router, ApiContext& context);
 
 }  // namespace herald::api

@@ -50,6 +50,7 @@ void RegisterRoutes(http::Router& router, ApiContext& context) {
   AddProfileRoutes(router, context);
   AddCampaignRoutes(router, context);
   AddTrackingRoutes(router, context);
+  AddTableRoutes(router, context);
   AddTestClockRoutes(router, context);
 }
 
