@@ -12,6 +12,8 @@ created and changed through the API, and the change feed the scenarios will read
   deletion         a row deleted by key or id takes its events along and frees its key; a table deleted (admin
                    scope) takes its rows and feed along, and its name is free again
   erasure          erasing a profile removes its rows and their events
+  restart          rows, tables and the feed are as they were after the daemon is killed and restarted; the feed
+                   goes on
 """
 import unittest.mock
 import uuid
@@ -339,6 +341,28 @@ class InteractionTablesTest(harness.ProcessTestCase):
         self.assertEqual(self.client.get("/v1/tables/visits/rows")[1], {"rows": [], "next_cursor": None})
         self.assertEqual(self.admin.delete("/v1/tables/visits")[0], 204)
         self.assertEqual(self.client.get(f"/v1/tables/orders/rows/{order_id}")[0], 200)  # other tables untouched
+
+    def test_rows_and_the_feed_survive_a_restart(self):
+        address, _ = self.profile("Durable")
+        order_id = self.order_id()
+        row = self.create_row(address, {"orderId": order_id, "status": "CONFIRMED", "total": "42.00"})
+        self.assertEqual(self.patch(order_id, {"status": "SHIPPED"})[0], 200)
+        events = self.all_events()
+        self.herald.kill9()  # what was acknowledged is on disk: no clean shutdown needed
+        self.herald.restart()
+        for client in (self.admin, self.client):  # the daemon listens on a port of its choosing
+            client.close()
+            client.port = self.herald.port
+        self.assertEqual(self.all_events(), events)
+        status, got, _ = self.client.get(f"/v1/tables/orders/rows/{order_id}")
+        self.assertEqual((status, got["id"], got["values"]["status"]), (200, row["id"], "SHIPPED"), got)
+        status, table, _ = self.client.get("/v1/tables/orders")
+        self.assertEqual((status, table), (200, self.orders))
+        # The feed goes on after the last event read before the restart.
+        self.assertEqual(self.patch(order_id, {"status": "DELIVERED"})[0], 200)
+        later = self.feed(events[-1]["id"])["events"]
+        self.assertEqual([(e["type"], e["changed"]) for e in later],
+                         [("row.updated", {"status": {"old": "SHIPPED", "new": "DELIVERED"}})])
 
 
 if __name__ == "__main__":
