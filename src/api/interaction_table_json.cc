@@ -52,7 +52,8 @@ json RowEventJson(const core::InteractionTable& table, const core::RowEvent& eve
 std::variant<core::InteractionTable, ApiError> ReadInteractionTable(const json& body) {
   if (auto error = CheckObjectFields(body, {"name", "profile_table", "key", "columns"})) return *error;
   core::InteractionTable table;
-  for (auto [field, out] : {std::pair{"name", &table.name}, {"profile_table", &table.profile_table}, {"key", &table.key}}) {
+  for (auto [field, out] :
+       {std::pair{"name", &table.name}, {"profile_table", &table.profile_table}, {"key", &table.key}}) {
     if (auto error = ReadString(body, field, *out)) return *error;
   }
   if (table.name.empty()) return ApiError::Invalid("missing_field", "name is required", "name");
@@ -66,12 +67,14 @@ std::variant<core::InteractionTable, ApiError> ReadInteractionTable(const json& 
 
 std::variant<RowRequest, ApiError> ReadRowRequest(const json& body, bool create) {
   RowRequest request;
-  if (auto error = create ? CheckObjectFields(body, {"profile", "values"}) : CheckObjectFields(body, {"values"}))
+  if (auto error =
+          create ? CheckObjectFields(body, {"profile", "values"}) : CheckObjectFields(body, {"values"}))
     return *error;
   if (create) {
     if (auto error = ReadString(body, "profile", request.profile)) return *error;
     if (request.profile.empty())
-      return ApiError::Invalid("missing_field", "profile is required: the key of the row's profile", "profile");
+      return ApiError::Invalid("missing_field", "profile is required: the key of the row's profile",
+                               "profile");
   }
   if (auto values = body.find("values"); values != body.end()) {
     if (!values->is_object()) return ApiError::Invalid("invalid_type", "values must be an object", "values");

@@ -16,7 +16,8 @@ void ExpectError(const std::variant<T, ApiError>& result, std::string_view code,
 }
 
 TEST(ReadInteractionTable, ReadsTheDefinitionAsGiven) {
-  auto read = ReadInteractionTable(json::parse(R"({"name": "orders", "profile_table": "contacts", "key": "orderId",
+  auto read =
+      ReadInteractionTable(json::parse(R"({"name": "orders", "profile_table": "contacts", "key": "orderId",
       "columns": [{"name": "orderId", "type": "string"}, {"name": "status", "type": "enum", "values": ["A", "B"],
                    "required": true}]})"));
   ASSERT_EQ(std::get_if<ApiError>(&read), nullptr) << std::get<ApiError>(read).message;
@@ -36,13 +37,16 @@ TEST(ReadInteractionTable, NamesTheFieldAtFault) {
   ExpectError(ReadInteractionTable({{"name", 7}, {"profile_table", "contacts"}}), "invalid_type", "name");
   ExpectError(ReadInteractionTable({{"name", "orders"}, {"profile_table", "contacts"}, {"kind", "custom"}}),
               "unknown_field", "kind");
-  ExpectError(ReadInteractionTable(json::parse(R"({"name": "orders", "profile_table": "contacts", "columns": {}})")),
-              "invalid_type", "columns");
-  ExpectError(ReadInteractionTable(json::parse(R"({"name": "orders", "profile_table": "contacts", "columns": [7]})")),
-              "invalid_type", "columns[0]");
-  ExpectError(ReadInteractionTable(json::parse(
-                  R"({"name": "orders", "profile_table": "contacts", "columns": [{"name": "a", "type": "text"}]})")),
-              "invalid_value", "columns[0].type");
+  ExpectError(
+      ReadInteractionTable(json::parse(R"({"name": "orders", "profile_table": "contacts", "columns": {}})")),
+      "invalid_type", "columns");
+  ExpectError(
+      ReadInteractionTable(json::parse(R"({"name": "orders", "profile_table": "contacts", "columns": [7]})")),
+      "invalid_type", "columns[0]");
+  ExpectError(
+      ReadInteractionTable(json::parse(
+          R"({"name": "orders", "profile_table": "contacts", "columns": [{"name": "a", "type": "text"}]})")),
+      "invalid_value", "columns[0].type");
 }
 
 TEST(ReadRowRequest, CreationNeedsAProfileAndAChangeNeedsValues) {
@@ -56,14 +60,20 @@ TEST(ReadRowRequest, CreationNeedsAProfileAndAChangeNeedsValues) {
   ExpectError(ReadRowRequest({{"profile", 42}}, true), "invalid_type", "profile");
   ExpectError(ReadRowRequest({{"profile", "p"}, {"values", "x"}}, true), "invalid_type", "values");
   ExpectError(ReadRowRequest(json::object(), false), "missing_field", "values");
-  ExpectError(ReadRowRequest({{"profile", "p"}, {"values", json::object()}}, false), "unknown_field", "profile");
+  ExpectError(ReadRowRequest({{"profile", "p"}, {"values", json::object()}}, false), "unknown_field",
+              "profile");
 }
 
 TEST(RowEventJson, CarriesTheDetailsBesideWhoAndWhen) {
   core::InteractionTable table;
   table.name = "orders";
-  core::RowEvent event{42, core::RowEventType::kUpdated, "itab_1", "row_1", "prf_1",
-                       {{"changed", {{"status", {{"old", "A"}, {"new", "B"}}}}}}, FromUnixMillis(0)};
+  core::RowEvent event{42,
+                       core::RowEventType::kUpdated,
+                       "itab_1",
+                       "row_1",
+                       "prf_1",
+                       {{"changed", {{"status", {{"old", "A"}, {"new", "B"}}}}}},
+                       FromUnixMillis(0)};
   EXPECT_EQ(RowEventJson(table, event), (json{{"id", "42"},
                                               {"type", "row.updated"},
                                               {"table", "orders"},

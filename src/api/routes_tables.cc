@@ -27,7 +27,8 @@ ApiError TableNotFound() { return ApiError::NotFound("table"); }
 ApiError RowNotFound() { return ApiError::NotFound("row"); }
 // A profile is named in the body or the query, not the path: like an unknown campaign, it is 422.
 ApiError UnknownProfile(const std::string& table) {
-  return ApiError::Invalid("unknown_profile", "the profile table " + table + " has no such profile", "profile");
+  return ApiError::Invalid("unknown_profile", "the profile table " + table + " has no such profile",
+                           "profile");
 }
 
 // The answer to a row write that failed (store.h says the messages' shapes: "<what>: <why>").
@@ -40,7 +41,8 @@ ApiError FromRowStatus(const Status& s) {
     case Code::kInvalidArgument: {
       const std::string field = subject == "values" ? subject : "values." + subject;
       if (message.ends_with("no such column")) return ApiError::Invalid("unknown_column", message, field);
-      if (message.ends_with(": required")) return ApiError::Invalid("missing_field", subject + " is required", field);
+      if (message.ends_with(": required"))
+        return ApiError::Invalid("missing_field", subject + " is required", field);
       return ApiError::Invalid("invalid_value", message, field);
     }
     case Code::kNotFound:
@@ -56,13 +58,15 @@ std::variant<core::InteractionTable, ApiError> TableOf(ApiContext& context, http
                                                        const http::PathParams& params) {
   auto authorized = Authorize(context, request, core::Scope::kSend);
   if (auto* error = std::get_if<ApiError>(&authorized)) return *error;
-  auto table = context.store.GetInteractionTable(std::get<Principal>(authorized).account_id, params.Get("table"));
+  auto table =
+      context.store.GetInteractionTable(std::get<Principal>(authorized).account_id, params.Get("table"));
   if (table.ok()) return std::move(*table);
   return table.status().code() == Code::kNotFound ? TableNotFound() : FromStatus(table.status());
 }
 
 // How the profile named by `key` is found in the table's linked profile table.
-std::variant<profiles::ProfileLookup, ApiError> ProfileLookupOf(ApiContext& context, const core::InteractionTable& table,
+std::variant<profiles::ProfileLookup, ApiError> ProfileLookupOf(ApiContext& context,
+                                                                const core::InteractionTable& table,
                                                                 std::string_view key) {
   auto profile_table = context.store.GetProfileTable(table.account_id, table.profile_table);
   if (!profile_table.ok()) {
@@ -70,7 +74,8 @@ std::variant<profiles::ProfileLookup, ApiError> ProfileLookupOf(ApiContext& cont
                                                             : FromStatus(profile_table.status());
   }
   auto lookup = profiles::LookupForKey(*profile_table, key);
-  if (!lookup.ok()) return ApiError::Invalid("invalid_value", "profile: " + lookup.status().message(), "profile");
+  if (!lookup.ok())
+    return ApiError::Invalid("invalid_value", "profile: " + lookup.status().message(), "profile");
   return std::move(*lookup);
 }
 
@@ -109,8 +114,8 @@ std::variant<ListRequest, ApiError> ReadListRequest(ApiContext& context, http::R
   if (auto* error = std::get_if<ApiError>(&query)) return *error;
   auto page = ReadPage(std::get<http::QueryParams>(query));
   if (auto* error = std::get_if<ApiError>(&page)) return *error;
-  return ListRequest{std::get<core::InteractionTable>(std::move(table)), std::get<http::QueryParams>(std::move(query)),
-                     std::get<PageRequest>(std::move(page))};
+  return ListRequest{std::get<core::InteractionTable>(std::move(table)),
+                     std::get<http::QueryParams>(std::move(query)), std::get<PageRequest>(std::move(page))};
 }
 
 // The row values of a request made canonical for the table's columns.
@@ -137,9 +142,10 @@ asio::awaitable<http::Response> CreateTable(ApiContext& context, http::Request& 
   core::InteractionTable& table = std::get<core::InteractionTable>(read);
   auto profile_table = context.store.GetProfileTable(account, table.profile_table);
   if (profile_table.status().code() == Code::kNotFound) {
-    co_return ErrorFor(ApiError::Invalid("unknown_profile_table", "profile_table " + table.profile_table + " does not exist",
-                                         "profile_table"),
-                       request);
+    co_return ErrorFor(
+        ApiError::Invalid("unknown_profile_table", "profile_table " + table.profile_table + " does not exist",
+                          "profile_table"),
+        request);
   }
   if (!profile_table.ok()) co_return ErrorFor(FromStatus(profile_table.status()), request);
   table.profile_table_id = profile_table->id;
@@ -151,7 +157,8 @@ asio::awaitable<http::Response> CreateTable(ApiContext& context, http::Request& 
   Status s = co_await AwaitCallback<Status>(
       [&](auto done) { context.store.CreateInteractionTable(*made, std::move(done)); });
   if (s.code() == Code::kAlreadyExists)
-    co_return ErrorFor({status::conflict, "conflict", "a table named " + made->name + " exists", "name"}, request);
+    co_return ErrorFor({status::conflict, "conflict", "a table named " + made->name + " exists", "name"},
+                       request);
   if (!s.ok()) co_return ErrorFor(FromStatus(s), request);
   co_return http::JsonResponse(status::created, InteractionTableJson(*made), request);
 }
@@ -166,10 +173,12 @@ asio::awaitable<http::Response> ListTables(ApiContext& context, http::Request& r
   co_return http::JsonResponse(status::ok, {{"tables", std::move(list)}}, request);
 }
 
-asio::awaitable<http::Response> GetTable(ApiContext& context, http::Request& request, const http::PathParams& params) {
+asio::awaitable<http::Response> GetTable(ApiContext& context, http::Request& request,
+                                         const http::PathParams& params) {
   auto table = TableOf(context, request, params);
   if (auto* error = std::get_if<ApiError>(&table)) co_return ErrorFor(*error, request);
-  co_return http::JsonResponse(status::ok, InteractionTableJson(std::get<core::InteractionTable>(table)), request);
+  co_return http::JsonResponse(status::ok, InteractionTableJson(std::get<core::InteractionTable>(table)),
+                               request);
 }
 
 asio::awaitable<http::Response> DeleteTable(ApiContext& context, http::Request& request,
@@ -177,15 +186,16 @@ asio::awaitable<http::Response> DeleteTable(ApiContext& context, http::Request& 
   auto authorized = Authorize(context, request, core::Scope::kAdmin);
   if (auto* error = std::get_if<ApiError>(&authorized)) co_return ErrorFor(*error, request);
   Status s = co_await AwaitCallback<Status>([&](auto done) {
-    context.store.DeleteInteractionTable(std::get<Principal>(authorized).account_id, std::string(params.Get("table")),
-                                         std::move(done));
+    context.store.DeleteInteractionTable(std::get<Principal>(authorized).account_id,
+                                         std::string(params.Get("table")), std::move(done));
   });
   if (s.code() == Code::kNotFound) co_return ErrorFor(TableNotFound(), request);
   if (!s.ok()) co_return ErrorFor(FromStatus(s), request);
   co_return http::JsonResponse(status::no_content, json(), request);
 }
 
-asio::awaitable<http::Response> CreateRow(ApiContext& context, http::Request& request, const http::PathParams& params) {
+asio::awaitable<http::Response> CreateRow(ApiContext& context, http::Request& request,
+                                          const http::PathParams& params) {
   auto found = TableOf(context, request, params);
   if (auto* error = std::get_if<ApiError>(&found)) co_return ErrorFor(*error, request);
   core::InteractionTable& table = std::get<core::InteractionTable>(found);
@@ -201,13 +211,15 @@ asio::awaitable<http::Response> CreateRow(ApiContext& context, http::Request& re
   const profiles::ProfileLookup& profile = std::get<profiles::ProfileLookup>(lookup);
 
   const TimePoint now = context.clock.Now();
-  storage::NewRow write{table, NewId("row", now), profile.attribute, profile.text(), std::get<json>(std::move(values)), now};
+  storage::NewRow write{
+      table, NewId("row", now), profile.attribute, profile.text(), std::get<json>(std::move(values)), now};
   auto written = co_await AwaitCallback<Result<storage::RowWriteOutcome>>(
       [&](auto done) { context.store.CreateRow(std::move(write), std::move(done)); });
   co_return RowWritten(written, status::created, table, request);
 }
 
-asio::awaitable<http::Response> PatchRow(ApiContext& context, http::Request& request, const http::PathParams& params) {
+asio::awaitable<http::Response> PatchRow(ApiContext& context, http::Request& request,
+                                         const http::PathParams& params) {
   auto found = TableOf(context, request, params);
   if (auto* error = std::get_if<ApiError>(&found)) co_return ErrorFor(*error, request);
   core::InteractionTable& table = std::get<core::InteractionTable>(found);
@@ -220,13 +232,15 @@ asio::awaitable<http::Response> PatchRow(ApiContext& context, http::Request& req
   auto changes = CanonicalRowValues(table, std::get<RowRequest>(read).values);
   if (auto* error = std::get_if<ApiError>(&changes)) co_return ErrorFor(*error, request);
 
-  storage::RowChange change{table, std::get<core::Row>(row).id, std::get<json>(std::move(changes)), context.clock.Now()};
+  storage::RowChange change{table, std::get<core::Row>(row).id, std::get<json>(std::move(changes)),
+                            context.clock.Now()};
   auto written = co_await AwaitCallback<Result<storage::RowWriteOutcome>>(
       [&](auto done) { context.store.UpdateRow(std::move(change), std::move(done)); });
   co_return RowWritten(written, status::ok, table, request);
 }
 
-asio::awaitable<http::Response> GetRow(ApiContext& context, http::Request& request, const http::PathParams& params) {
+asio::awaitable<http::Response> GetRow(ApiContext& context, http::Request& request,
+                                       const http::PathParams& params) {
   auto found = TableOf(context, request, params);
   if (auto* error = std::get_if<ApiError>(&found)) co_return ErrorFor(*error, request);
   const core::InteractionTable& table = std::get<core::InteractionTable>(found);
@@ -235,7 +249,8 @@ asio::awaitable<http::Response> GetRow(ApiContext& context, http::Request& reque
   co_return http::JsonResponse(status::ok, RowJson(table, std::get<core::Row>(row)), request);
 }
 
-asio::awaitable<http::Response> DeleteRow(ApiContext& context, http::Request& request, const http::PathParams& params) {
+asio::awaitable<http::Response> DeleteRow(ApiContext& context, http::Request& request,
+                                          const http::PathParams& params) {
   auto found = TableOf(context, request, params);
   if (auto* error = std::get_if<ApiError>(&found)) co_return ErrorFor(*error, request);
   const core::InteractionTable& table = std::get<core::InteractionTable>(found);
@@ -248,7 +263,8 @@ asio::awaitable<http::Response> DeleteRow(ApiContext& context, http::Request& re
 }
 
 // GET …/rows?profile=<key>: the profile's rows (every row without it), oldest first, with limit and cursor.
-asio::awaitable<http::Response> ListRows(ApiContext& context, http::Request& request, const http::PathParams& params) {
+asio::awaitable<http::Response> ListRows(ApiContext& context, http::Request& request,
+                                         const http::PathParams& params) {
   auto read = ReadListRequest(context, request, params);
   if (auto* error = std::get_if<ApiError>(&read)) co_return ErrorFor(*error, request);
   const auto& [table, query_params, page] = std::get<ListRequest>(read);
@@ -270,13 +286,14 @@ asio::awaitable<http::Response> ListRows(ApiContext& context, http::Request& req
   if (!rows.ok()) co_return ErrorFor(FromStatus(rows.status()), request);
   json list = json::array();
   for (const core::Row& row : rows->rows) list.push_back(RowJson(table, row));
-  co_return http::JsonResponse(status::ok, {{"rows", std::move(list)}, {"next_cursor", CursorJson(rows->next_cursor)}},
-                               request);
+  co_return http::JsonResponse(
+      status::ok, {{"rows", std::move(list)}, {"next_cursor", CursorJson(rows->next_cursor)}}, request);
 }
 
 // GET …/events?after=<cursor>&limit=N: the change feed, oldest first. next_cursor is where to read on
 // from (the last event's id, or `after` itself when nothing new came); has_more says more are waiting.
-asio::awaitable<http::Response> ListEvents(ApiContext& context, http::Request& request, const http::PathParams& params) {
+asio::awaitable<http::Response> ListEvents(ApiContext& context, http::Request& request,
+                                           const http::PathParams& params) {
   auto read = ReadListRequest(context, request, params);
   if (auto* error = std::get_if<ApiError>(&read)) co_return ErrorFor(*error, request);
   const auto& [table, query_params, page] = std::get<ListRequest>(read);
@@ -285,15 +302,18 @@ asio::awaitable<http::Response> ListEvents(ApiContext& context, http::Request& r
   if (!after_text.empty()) {
     auto [end, ec] = std::from_chars(after_text.data(), after_text.data() + after_text.size(), after);
     if (ec != std::errc() || end != after_text.data() + after_text.size() || after < 0)
-      co_return ErrorFor(ApiError::Invalid("invalid_value", "after is a cursor from an earlier answer", "after"), request);
+      co_return ErrorFor(
+          ApiError::Invalid("invalid_value", "after is a cursor from an earlier answer", "after"), request);
   }
   auto events = context.store.ListRowEvents(table.id, after, page.limit);
   if (!events.ok()) co_return ErrorFor(FromStatus(events.status()), request);
   json list = json::array();
   for (const core::RowEvent& event : events->events) list.push_back(RowEventJson(table, event));
-  std::string next = events->events.empty() ? std::string(after_text) : std::to_string(events->events.back().id);
+  std::string next =
+      events->events.empty() ? std::string(after_text) : std::to_string(events->events.back().id);
   co_return http::JsonResponse(
-      status::ok, {{"events", std::move(list)}, {"next_cursor", CursorJson(next)}, {"has_more", events->more}}, request);
+      status::ok,
+      {{"events", std::move(list)}, {"next_cursor", CursorJson(next)}, {"has_more", events->more}}, request);
 }
 
 }  // namespace

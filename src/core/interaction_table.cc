@@ -36,7 +36,8 @@ Result<InteractionTable> MakeInteractionTable(InteractionTable table) {
   if (table.key.empty()) return table;
   auto key = std::find_if(table.columns.begin(), table.columns.end(),
                           [&](const AttributeDef& def) { return def.name == table.key; });
-  if (key == table.columns.end()) return Status::InvalidArgument("key: the key names one of the table's columns");
+  if (key == table.columns.end())
+    return Status::InvalidArgument("key: the key names one of the table's columns");
   if (key->type == AttributeType::kBoolean) return Status::InvalidArgument("key: a boolean cannot be a key");
   key->unique = key->required = true;
   return table;
@@ -53,7 +54,8 @@ json ChangedColumns(const json& before, const json& after) {
       if (changed.contains(column)) continue;
       json old_value = ValueOrNull(before, column);
       json new_value = ValueOrNull(after, column);
-      if (old_value != new_value) changed[column] = {{"old", std::move(old_value)}, {"new", std::move(new_value)}};
+      if (old_value != new_value)
+        changed[column] = {{"old", std::move(old_value)}, {"new", std::move(new_value)}};
     }
   }
   return changed;

@@ -18,9 +18,8 @@
 // definition from a caller; MergeRowValues takes values already made canonical.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -65,8 +65,11 @@ TEST(MergeRowValues, SetsRemovesAndNamesTheColumnAtFault) {
                                {{"status", "SHIPPED"}, {"total", nullptr}});
   ASSERT_TRUE(merged.ok());
   EXPECT_EQ(*merged, (json{{"orderId", "A1"}, {"status", "SHIPPED"}}));
-  EXPECT_EQ(MergeRowValues(table, json::object(), {{"orderId", "A1"}}).status().message(), "status: required");
-  EXPECT_EQ(MergeRowValues(table, {{"orderId", "A1"}, {"status", "SHIPPED"}}, {{"orderId", nullptr}}).status().message(),
+  EXPECT_EQ(MergeRowValues(table, json::object(), {{"orderId", "A1"}}).status().message(),
+            "status: required");
+  EXPECT_EQ(MergeRowValues(table, {{"orderId", "A1"}, {"status", "SHIPPED"}}, {{"orderId", nullptr}})
+                .status()
+                .message(),
             "orderId: required");
   EXPECT_EQ(MergeRowValues(table, json::object(), {{"colour", "red"}}).status().message(),
             "colour: the table orders has no such column");

@@ -26,15 +26,21 @@ class InteractionTables : public StoreConformance {
   }
 
   core::ProfileTable ProfileTable(const std::string& account_id) {
-    auto made = core::MakeProfileTable({NewId("ptab", clock_.Now()), account_id, "contacts",
-                                        core::ProfileTableKind::kTransactional, "", {}, clock_.Now()});
+    auto made = core::MakeProfileTable({NewId("ptab", clock_.Now()),
+                                        account_id,
+                                        "contacts",
+                                        core::ProfileTableKind::kTransactional,
+                                        "",
+                                        {},
+                                        clock_.Now()});
     EXPECT_TRUE(made.ok()) << made.status().ToString();
     EXPECT_TRUE(WaitFor([&](StatusCallback done) { store().CreateProfileTable(*made, done); }).ok());
     return *made;
   }
 
   core::Profile Profile(const core::ProfileTable& table, const std::string& email) {
-    ProfileWrite write{table, "emailAddress", email, {{"emailAddress", email}}, NewId("prf", clock_.Now()), clock_.Now()};
+    ProfileWrite write{
+        table, "emailAddress", email, {{"emailAddress", email}}, NewId("prf", clock_.Now()), clock_.Now()};
     auto written = WaitForResult<ProfileWriteOutcome>([&](auto done) { store().UpsertProfile(write, done); });
     EXPECT_TRUE(written.ok()) << written.status().ToString();
     return written.ok() ? written->profile : core::Profile{};
@@ -67,7 +73,8 @@ class InteractionTables : public StoreConformance {
     return WaitForResult<RowWriteOutcome>([&](auto done) { store().CreateRow(row, done); });
   }
 
-  Result<RowWriteOutcome> Change(const core::InteractionTable& table, const std::string& row_id, json changes) {
+  Result<RowWriteOutcome> Change(const core::InteractionTable& table, const std::string& row_id,
+                                 json changes) {
     clock_.Advance(Duration(1));
     RowChange change{table, row_id, std::move(changes), clock_.Now()};
     return WaitForResult<RowWriteOutcome>([&](auto done) { store().UpdateRow(change, done); });
@@ -119,7 +126,8 @@ TEST_P(InteractionTables, AreNamedOncePerAccountAndKeepTheirDefinition) {
 TEST_P(InteractionTables, ARowAndItsCreatedEventAreWrittenTogether) {
   core::InteractionTable orders = Orders(contacts_);
   ASSERT_TRUE(Create(orders).ok());
-  auto made = AddRow(orders, "jane@example.com", {{"orderId", "A1"}, {"status", "CONFIRMED"}, {"total", nullptr}});
+  auto made =
+      AddRow(orders, "jane@example.com", {{"orderId", "A1"}, {"status", "CONFIRMED"}, {"total", nullptr}});
   ASSERT_TRUE(made.ok()) << made.status().ToString();
   EXPECT_EQ(made->row.profile_id, jane_.id);
   EXPECT_EQ(made->row.values, (json{{"orderId", "A1"}, {"status", "CONFIRMED"}}));  // null left out
@@ -150,7 +158,8 @@ TEST_P(InteractionTables, ARowAndItsCreatedEventAreWrittenTogether) {
 TEST_P(InteractionTables, AnUpdateRecordsOldAndNewOfExactlyTheChangedColumns) {
   core::InteractionTable orders = Orders(contacts_);
   ASSERT_TRUE(Create(orders).ok());
-  auto made = AddRow(orders, "jane@example.com", {{"orderId", "A1"}, {"status", "CONFIRMED"}, {"total", "19.90"}});
+  auto made =
+      AddRow(orders, "jane@example.com", {{"orderId", "A1"}, {"status", "CONFIRMED"}, {"total", "19.90"}});
   ASSERT_TRUE(made.ok()) << made.status().ToString();
 
   auto shipped = Change(orders, made->row.id, {{"status", "SHIPPED"}, {"total", "19.90"}});
@@ -159,7 +168,8 @@ TEST_P(InteractionTables, AnUpdateRecordsOldAndNewOfExactlyTheChangedColumns) {
   EXPECT_GT(shipped->row.updated_at, shipped->row.created_at);
   ASSERT_TRUE(shipped->event.has_value());
   EXPECT_EQ(shipped->event->type, RowEventType::kUpdated);
-  EXPECT_EQ(shipped->event->details, (json{{"changed", {{"status", {{"old", "CONFIRMED"}, {"new", "SHIPPED"}}}}}}));
+  EXPECT_EQ(shipped->event->details,
+            (json{{"changed", {{"status", {{"old", "CONFIRMED"}, {"new", "SHIPPED"}}}}}}));
 
   // Removing a value: new is null.
   auto removed = Change(orders, made->row.id, {{"total", nullptr}});
@@ -179,7 +189,8 @@ TEST_P(InteractionTables, AnUpdateRecordsOldAndNewOfExactlyTheChangedColumns) {
   EXPECT_EQ(events[1].details, shipped->event->details);
   EXPECT_LT(events[0].id, events[1].id);
   EXPECT_LT(events[1].id, events[2].id);
-  EXPECT_EQ(store().GetRow(orders.id, made->row.id)->values, (json{{"orderId", "A1"}, {"status", "SHIPPED"}}));
+  EXPECT_EQ(store().GetRow(orders.id, made->row.id)->values,
+            (json{{"orderId", "A1"}, {"status", "SHIPPED"}}));
 }
 
 TEST_P(InteractionTables, AFailedWriteChangesNothing) {
@@ -200,16 +211,18 @@ TEST_P(InteractionTables, AFailedWriteChangesNothing) {
   EXPECT_EQ(no_profile.status().code(), Code::kNotFound);
   EXPECT_EQ(no_profile.status().message().substr(0, 8), "profile:");
   EXPECT_EQ(AddRow(orders, "jane@example.com", {{"orderId", "A4"}}).status().message(), "status: required");
-  EXPECT_EQ(AddRow(orders, "jane@example.com", {{"orderId", "A5"}, {"status", "CONFIRMED"}, {"colour", "red"}})
-                .status()
-                .message(),
-            "colour: the table orders has no such column");
+  EXPECT_EQ(
+      AddRow(orders, "jane@example.com", {{"orderId", "A5"}, {"status", "CONFIRMED"}, {"colour", "red"}})
+          .status()
+          .message(),
+      "colour: the table orders has no such column");
   EXPECT_EQ(Change(orders, a2->row.id, {{"status", nullptr}}).status().message(), "status: required");
   auto missing = Change(orders, "row_missing", {{"status", "SHIPPED"}});
   EXPECT_EQ(missing.status().code(), Code::kNotFound);
   EXPECT_EQ(missing.status().message().substr(0, 4), "row:");
 
-  EXPECT_EQ(store().GetRow(orders.id, a2->row.id)->values, (json{{"orderId", "A2"}, {"status", "CONFIRMED"}}));
+  EXPECT_EQ(store().GetRow(orders.id, a2->row.id)->values,
+            (json{{"orderId", "A2"}, {"status", "CONFIRMED"}}));
   EXPECT_EQ(store().ListRows(orders.id, "", "", 100)->rows.size(), 2u);
   EXPECT_EQ(Events(orders).size(), 2u);  // the two creations only
 }
@@ -264,7 +277,8 @@ TEST_P(InteractionTables, ErasingAProfileRemovesItsRowsAndTheirEvents) {
   auto shipped = Change(orders, janes->row.id, {{"status", "SHIPPED"}});
   ASSERT_TRUE(shipped.ok());
 
-  ASSERT_TRUE(WaitFor([&](StatusCallback done) { store().DeleteProfile(contacts_.id, jane_.id, done); }).ok());
+  ASSERT_TRUE(
+      WaitFor([&](StatusCallback done) { store().DeleteProfile(contacts_.id, jane_.id, done); }).ok());
   EXPECT_EQ(store().GetRow(orders.id, janes->row.id).status().code(), Code::kNotFound);
   EXPECT_EQ(store().FindRowByKey(orders.id, "A2").status().code(), Code::kNotFound);
   std::vector<core::RowEvent> events = Events(orders);
@@ -309,7 +323,8 @@ TEST_P(InteractionTables, ADeletedRowOrTableTakesItsEventsAlong) {
   EXPECT_EQ(again.code(), Code::kNotFound);
   EXPECT_EQ(again.message().substr(0, 4), "row:");
   EXPECT_EQ(remove_row(bookings, a2->row.id).code(), Code::kNotFound);  // a row of another table
-  EXPECT_TRUE(AddRow(orders, "jane@example.com", {{"orderId", "A1"}, {"status", "CONFIRMED"}}).ok());  // key free
+  EXPECT_TRUE(
+      AddRow(orders, "jane@example.com", {{"orderId", "A1"}, {"status", "CONFIRMED"}}).ok());  // key free
 
   MadeAccount b = MakeAccount("Shop B");
   EXPECT_EQ(remove_table(b.account.id, "orders").code(), Code::kNotFound);

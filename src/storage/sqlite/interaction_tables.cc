@@ -1,8 +1,7 @@
 #include "storage/sqlite/interaction_tables.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "storage/sqlite/profiles.h"
@@ -13,8 +12,8 @@ namespace {
 
 using nlohmann::json;
 
-#define HERALD_INTERACTION_TABLE_SELECT                                                                        \
-  "SELECT t.id, t.account_id, t.name, p.name, t.profile_table_id, t.key, t.columns, t.created_at"              \
+#define HERALD_INTERACTION_TABLE_SELECT                                                           \
+  "SELECT t.id, t.account_id, t.name, p.name, t.profile_table_id, t.key, t.columns, t.created_at" \
   " FROM interaction_tables t JOIN profile_tables p ON p.id = t.profile_table_id"
 #define HERALD_ROW_COLUMNS "table_id, id, profile_id, values_json, created_at, updated_at"
 #define HERALD_ROW_EVENT_COLUMNS "id, type, table_id, row_id, profile_id, details, at"
@@ -27,7 +26,8 @@ Result<core::InteractionTable> ReadTable(const Statement& row) {
   t.profile_table = row.Text(3);
   t.profile_table_id = row.Text(4);
   t.key = row.Text(5);
-  Result<std::vector<core::AttributeDef>> columns = ReadAttributeDefs(row.Text(6), "interaction table " + t.name);
+  Result<std::vector<core::AttributeDef>> columns =
+      ReadAttributeDefs(row.Text(6), "interaction table " + t.name);
   if (!columns.ok()) return columns.status();
   t.columns = std::move(*columns);
   t.created_at = FromUnixMillis(row.Int(7));
@@ -110,7 +110,8 @@ Status RunForRows(Connection& db, std::initializer_list<const char*> sqls, std::
 // Inserts the row, or rewrites the values, key and updated_at of the row with its id.
 Status WriteRow(Connection& db, const core::InteractionTable& table, const core::Row& row) {
   Result<Statement> write = db.Prepare(
-      "INSERT INTO interaction_rows (" HERALD_ROW_COLUMNS ", key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+      "INSERT INTO interaction_rows (" HERALD_ROW_COLUMNS
+      ", key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
       " ON CONFLICT (table_id, id) DO UPDATE SET key = excluded.key, values_json = excluded.values_json,"
       " updated_at = excluded.updated_at");
   if (!write.ok()) return write.status();
@@ -153,8 +154,8 @@ Status AppendEvent(Connection& db, const std::string& account_id, core::RowEvent
 }
 
 // Writes `row` and its event, and makes them the outcome.
-Status WriteWithEvent(Connection& db, const core::InteractionTable& table, core::Row row, core::RowEventType type,
-                      json details, RowWriteOutcome& outcome) {
+Status WriteWithEvent(Connection& db, const core::InteractionTable& table, core::Row row,
+                      core::RowEventType type, json details, RowWriteOutcome& outcome) {
   HERALD_RETURN_IF_ERROR(WriteRow(db, table, row));
   core::RowEvent event{0, type, row.table_id, row.id, row.profile_id, std::move(details), row.updated_at};
   HERALD_RETURN_IF_ERROR(AppendEvent(db, table.account_id, event));
@@ -178,13 +179,15 @@ Status CreateInteractionTableSql(Connection& db, const core::InteractionTable& t
       .Bind(6, AttributeDefsJson(t.columns))
       .Bind(7, ToUnixMillis(t.created_at));
   Status status = insert->Run();
-  if (status.code() == Code::kAlreadyExists) return Status::AlreadyExists("an interaction table named " + t.name + " exists");
+  if (status.code() == Code::kAlreadyExists)
+    return Status::AlreadyExists("an interaction table named " + t.name + " exists");
   if (status.code() == Code::kNotFound) return Status::NotFound("no profile table " + t.profile_table);
   return status;
 }
 
 Status CreateRowSql(Connection& db, const NewRow& w, RowWriteOutcome& outcome) {
-  Result<core::Profile> profile = FindProfileSql(db, w.table.profile_table_id, w.profile_attribute, w.profile_value);
+  Result<core::Profile> profile =
+      FindProfileSql(db, w.table.profile_table_id, w.profile_attribute, w.profile_value);
   if (profile.status().code() == Code::kNotFound)
     return Status::NotFound("profile: the profile table " + w.table.profile_table + " has no such profile");
   if (!profile.ok()) return profile.status();
@@ -192,7 +195,8 @@ Status CreateRowSql(Connection& db, const NewRow& w, RowWriteOutcome& outcome) {
   if (!values.ok()) return values.status();
   core::Row row{w.id, w.table.id, profile->id, std::move(*values), w.now, w.now};
   json details = core::CreatedDetails(row);
-  return WriteWithEvent(db, w.table, std::move(row), core::RowEventType::kCreated, std::move(details), outcome);
+  return WriteWithEvent(db, w.table, std::move(row), core::RowEventType::kCreated, std::move(details),
+                        outcome);
 }
 
 Status UpdateRowSql(Connection& db, const RowChange& c, RowWriteOutcome& outcome) {
@@ -209,12 +213,14 @@ Status UpdateRowSql(Connection& db, const RowChange& c, RowWriteOutcome& outcome
   }
   row->values = std::move(*values);
   row->updated_at = c.now;
-  return WriteWithEvent(db, c.table, std::move(*row), core::RowEventType::kUpdated, std::move(*details), outcome);
+  return WriteWithEvent(db, c.table, std::move(*row), core::RowEventType::kUpdated, std::move(*details),
+                        outcome);
 }
 
 Status DeleteRowSql(Connection& db, std::string_view table_id, std::string_view row_id) {
   if (row_id.empty()) return Status::NotFound("row: no row");
-  HERALD_RETURN_IF_ERROR(RunForRows(db, {"DELETE FROM interaction_rows WHERE table_id = ?1 AND id = ?2"}, table_id, row_id));
+  HERALD_RETURN_IF_ERROR(
+      RunForRows(db, {"DELETE FROM interaction_rows WHERE table_id = ?1 AND id = ?2"}, table_id, row_id));
   if (db.Changes() == 0) return Status::NotFound("row: no row " + std::string(row_id));
   return RunForRows(db, {"DELETE FROM row_events WHERE table_id = ?1 AND row_id = ?2"}, table_id, row_id);
 }
@@ -222,22 +228,26 @@ Status DeleteRowSql(Connection& db, std::string_view table_id, std::string_view 
 Status DeleteInteractionTableSql(Connection& db, std::string_view account_id, std::string_view name) {
   Result<core::InteractionTable> table = GetInteractionTableSql(db, account_id, name);
   if (!table.ok()) return table.status();
-  return RunForRows(db,
-                    {"DELETE FROM row_events WHERE table_id = ?1", "DELETE FROM interaction_rows WHERE table_id = ?1",
-                     "DELETE FROM interaction_tables WHERE id = ?1"},
-                    table->id);
+  return RunForRows(
+      db,
+      {"DELETE FROM row_events WHERE table_id = ?1", "DELETE FROM interaction_rows WHERE table_id = ?1",
+       "DELETE FROM interaction_tables WHERE id = ?1"},
+      table->id);
 }
 
 Result<core::InteractionTable> GetInteractionTableSql(Connection& db, std::string_view account_id,
                                                       std::string_view name) {
-  Result<Statement> get = db.Prepare(HERALD_INTERACTION_TABLE_SELECT " WHERE t.account_id = ?1 AND t.name = ?2");
+  Result<Statement> get =
+      db.Prepare(HERALD_INTERACTION_TABLE_SELECT " WHERE t.account_id = ?1 AND t.name = ?2");
   if (!get.ok()) return get.status();
   get->Bind(1, account_id).Bind(2, name);
   return ReadOne<core::InteractionTable>(*get, ReadTable, "no interaction table " + std::string(name));
 }
 
-Result<std::vector<core::InteractionTable>> ListInteractionTablesSql(Connection& db, std::string_view account_id) {
-  Result<Statement> list = db.Prepare(HERALD_INTERACTION_TABLE_SELECT " WHERE t.account_id = ?1 ORDER BY t.name");
+Result<std::vector<core::InteractionTable>> ListInteractionTablesSql(Connection& db,
+                                                                     std::string_view account_id) {
+  Result<Statement> list =
+      db.Prepare(HERALD_INTERACTION_TABLE_SELECT " WHERE t.account_id = ?1 ORDER BY t.name");
   if (!list.ok()) return list.status();
   list->Bind(1, account_id);
   return ReadAll<core::InteractionTable>(*list, ReadTable);
@@ -257,10 +267,11 @@ Result<RowPage> ListRowsSql(Connection& db, std::string_view table_id, std::stri
                             std::string_view cursor, int limit) {
   limit = std::clamp(limit, 1, 1000);
   Result<Statement> list = db.Prepare(
-      profile_id.empty()
-          ? "SELECT " HERALD_ROW_COLUMNS " FROM interaction_rows WHERE table_id = ?1 AND id > ?3 ORDER BY id LIMIT ?4"
-          : "SELECT " HERALD_ROW_COLUMNS " FROM interaction_rows WHERE profile_id = ?2 AND table_id = ?1 AND id > ?3"
-            " ORDER BY id LIMIT ?4");
+      profile_id.empty() ? "SELECT " HERALD_ROW_COLUMNS
+                           " FROM interaction_rows WHERE table_id = ?1 AND id > ?3 ORDER BY id LIMIT ?4"
+                         : "SELECT " HERALD_ROW_COLUMNS
+                           " FROM interaction_rows WHERE profile_id = ?2 AND table_id = ?1 AND id > ?3"
+                           " ORDER BY id LIMIT ?4");
   if (!list.ok()) return list.status();
   list->Bind(1, table_id).Bind(3, cursor).Bind(4, static_cast<int64_t>(limit) + 1);
   if (!profile_id.empty()) list->Bind(2, profile_id);
@@ -274,10 +285,12 @@ Result<RowPage> ListRowsSql(Connection& db, std::string_view table_id, std::stri
   return page;
 }
 
-Result<RowEventPage> ListRowEventsSql(Connection& db, std::string_view table_id, int64_t after_id, int limit) {
+Result<RowEventPage> ListRowEventsSql(Connection& db, std::string_view table_id, int64_t after_id,
+                                      int limit) {
   limit = std::clamp(limit, 1, 1000);
-  Result<Statement> list = db.Prepare("SELECT " HERALD_ROW_EVENT_COLUMNS
-                                      " FROM row_events WHERE table_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3");
+  Result<Statement> list =
+      db.Prepare("SELECT " HERALD_ROW_EVENT_COLUMNS
+                 " FROM row_events WHERE table_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3");
   if (!list.ok()) return list.status();
   list->Bind(1, table_id).Bind(2, after_id).Bind(3, static_cast<int64_t>(limit) + 1);
   Result<std::vector<core::RowEvent>> events = ReadAll<core::RowEvent>(*list, ReadRowEvent);

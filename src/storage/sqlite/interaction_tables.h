@@ -32,7 +32,8 @@ Status DeleteInteractionTableSql(Connection& db, std::string_view account_id, st
 
 Result<core::InteractionTable> GetInteractionTableSql(Connection& db, std::string_view account_id,
                                                       std::string_view name);
-Result<std::vector<core::InteractionTable>> ListInteractionTablesSql(Connection& db, std::string_view account_id);
+Result<std::vector<core::InteractionTable>> ListInteractionTablesSql(Connection& db,
+                                                                     std::string_view account_id);
 Result<core::Row> GetRowSql(Connection& db, std::string_view table_id, std::string_view row_id);
 Result<core::Row> FindRowByKeySql(Connection& db, std::string_view table_id, std::string_view key);
 Result<RowPage> ListRowsSql(Connection& db, std::string_view table_id, std::string_view profile_id,
