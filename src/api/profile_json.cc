@@ -12,8 +12,7 @@ ApiError WrongType(std::string field, std::string what) {
   return ApiError::Invalid("invalid_type", field + " must be " + what, field);
 }
 
-std::variant<core::AttributeDef, ApiError> ReadAttribute(const json& item, size_t index) {
-  const std::string field = "attributes[" + std::to_string(index) + "]";
+std::variant<core::AttributeDef, ApiError> ReadAttribute(const json& item, const std::string& field) {
   if (!item.is_object()) return WrongType(field, "an object");
   if (auto error = CheckObjectFields(item, {"name", "type", "unique", "required", "values"})) {
     error->field = field + "." + error->field;
@@ -52,18 +51,40 @@ std::variant<core::AttributeDef, ApiError> ReadAttribute(const json& item, size_
 
 }  // namespace
 
-json ProfileTableJson(const core::ProfileTable& table) {
-  json attributes = json::array();
-  for (const core::AttributeDef& def : table.attributes) {
+json AttributeDefsJson(const std::vector<core::AttributeDef>& defs) {
+  json out = json::array();
+  for (const core::AttributeDef& def : defs) {
     json item = {{"name", def.name}, {"type", core::ToString(def.type)}, {"unique", def.unique}, {"required", def.required}};
     if (def.type == core::AttributeType::kEnum) item["values"] = def.values;
-    attributes.push_back(std::move(item));
+    out.push_back(std::move(item));
   }
+  return out;
+}
+
+std::variant<std::vector<core::AttributeDef>, ApiError> ReadAttributeDefs(const json& body, const std::string& list) {
+  std::vector<core::AttributeDef> defs;
+  auto items = body.find(list);
+  if (items == body.end()) return defs;
+  if (!items->is_array()) return WrongType(list, "an array");
+  for (size_t i = 0; i < items->size(); ++i) {
+    auto def = ReadAttribute((*items)[i], list + "[" + std::to_string(i) + "]");
+    if (auto* error = std::get_if<ApiError>(&def)) return *error;
+    defs.push_back(std::get<core::AttributeDef>(std::move(def)));
+  }
+  return defs;
+}
+
+ApiError InvalidDefinition(const Status& status) {
+  const std::string& message = status.message();  // "<field>: <why>"
+  return ApiError::Invalid("invalid_value", message, message.substr(0, message.find(':')));
+}
+
+json ProfileTableJson(const core::ProfileTable& table) {
   return {{"id", table.id},
           {"name", table.name},
           {"kind", core::ToString(table.kind)},
           {"key", table.key.empty() ? json(nullptr) : json(table.key)},
-          {"attributes", std::move(attributes)},
+          {"attributes", AttributeDefsJson(table.attributes)},
           {"created_at", FormatRfc3339(table.created_at)}};
 }
 
@@ -93,19 +114,11 @@ std::variant<core::ProfileTable, ApiError> ReadProfileTable(const json& body) {
     if (!key->is_string()) return WrongType("key", "a string");
     table.key = key->get<std::string>();
   }
-  if (auto attributes = body.find("attributes"); attributes != body.end()) {
-    if (!attributes->is_array()) return WrongType("attributes", "an array");
-    for (size_t i = 0; i < attributes->size(); ++i) {
-      auto def = ReadAttribute((*attributes)[i], i);
-      if (auto* error = std::get_if<ApiError>(&def)) return *error;
-      table.attributes.push_back(std::get<core::AttributeDef>(std::move(def)));
-    }
-  }
+  auto attributes = ReadAttributeDefs(body, "attributes");
+  if (auto* error = std::get_if<ApiError>(&attributes)) return *error;
+  table.attributes = std::get<std::vector<core::AttributeDef>>(std::move(attributes));
   Result<core::ProfileTable> made = core::MakeProfileTable(std::move(table));
-  if (!made.ok()) {
-    const std::string& message = made.status().message();  // "<field>: <why>"
-    return ApiError::Invalid("invalid_value", message, message.substr(0, message.find(':')));
-  }
+  if (!made.ok()) return InvalidDefinition(made.status());
   return std::move(*made);
 }
 

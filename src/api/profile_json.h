@@ -6,12 +6,24 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string>
 #include <variant>
+#include <vector>
 
 #include "api/api_error.h"
 #include "core/profile.h"
 
 namespace herald::api {
+
+// Typed definitions (a profile table's attributes, an interaction table's columns) as the API shows
+// them: [{"name", "type", "unique", "required"}], with "values" for an enum.
+nlohmann::json AttributeDefsJson(const std::vector<core::AttributeDef>& defs);
+// The member `list` of `body` ("attributes", "columns"), an array of {"name", "type", "unique",
+// "required", "values"}; none when absent. The error names the field ("columns[2].type").
+std::variant<std::vector<core::AttributeDef>, ApiError> ReadAttributeDefs(const nlohmann::json& body,
+                                                                          const std::string& list);
+// A definition core refused (InvalidArgument "<field>: <why>") as 422 invalid_value naming the field.
+ApiError InvalidDefinition(const Status& status);
 
 nlohmann::json ProfileTableJson(const core::ProfileTable& table);
 nlohmann::json ProfileJson(const core::ProfileTable& table, const core::Profile& profile);

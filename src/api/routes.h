@@ -17,6 +17,7 @@ void AddCampaignRoutes(http::Router& router, ApiContext& context);
 void AddTrackingRoutes(http::Router& router, ApiContext& context);
 void AddStatsRoutes(http::Router& router, ApiContext& context);
 void AddExportRoutes(http::Router& router, ApiContext& context);
+void AddTableRoutes(http::Router& router, ApiContext& context);
 void AddTestClockRoutes(http::Router& router, ApiContext& context);
 
 }  // namespace herald::api

@@ -52,6 +52,7 @@ void RegisterRoutes(http::Router& router, ApiContext& context) {
   AddTrackingRoutes(router, context);
   AddStatsRoutes(router, context);
   AddExportRoutes(router, context);
+  AddTableRoutes(router, context);
   AddTestClockRoutes(router, context);
 }
 

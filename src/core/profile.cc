@@ -36,12 +36,6 @@ bool IsAttributeName(std::string_view name) {
   });
 }
 
-bool IsTableName(std::string_view name) {
-  return !name.empty() && name.size() <= kMaxNameBytes && std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-  });
-}
-
 }  // namespace
 
 std::string_view ToString(AttributeType type) { return NameOf(kTypes, type); }
@@ -49,30 +43,45 @@ std::optional<AttributeType> ParseAttributeType(std::string_view text) { return 
 std::string_view ToString(ProfileTableKind kind) { return NameOf(kKinds, kind); }
 std::optional<ProfileTableKind> ParseProfileTableKind(std::string_view text) { return ValueOf(kKinds, text); }
 
-const AttributeDef* ProfileTable::Find(std::string_view attribute) const {
-  for (const AttributeDef& def : attributes) {
-    if (def.name == attribute) return &def;
+bool IsTableName(std::string_view name) {
+  return !name.empty() && name.size() <= kMaxNameBytes && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+Status CheckAttributeDefs(const std::vector<AttributeDef>& defs, std::string_view list) {
+  const std::string at = std::string(list) + ": ";
+  if (defs.size() > kMaxAttributes) return Status::InvalidArgument(at + "at most " + std::to_string(kMaxAttributes));
+  std::set<std::string> names;
+  for (const AttributeDef& def : defs) {
+    if (!IsAttributeName(def.name))
+      return Status::InvalidArgument(at + "\"" + def.name + "\" is not a valid name (1-64 of A-Z a-z 0-9 _)");
+    if (!names.insert(def.name).second) return Status::InvalidArgument(at + def.name + " is defined twice");
+    if (def.type == AttributeType::kEnum && (def.values.empty() || def.values.size() > kMaxEnumValues))
+      return Status::InvalidArgument(at + "enum " + def.name + " needs 1 to 1000 values");
+    if (def.type != AttributeType::kEnum && !def.values.empty())
+      return Status::InvalidArgument(at + "values are for enum types only (" + def.name + ")");
+  }
+  return Status::Ok();
+}
+
+const AttributeDef* FindAttributeDef(const std::vector<AttributeDef>& defs, std::string_view name) {
+  for (const AttributeDef& def : defs) {
+    if (def.name == name) return &def;
   }
   return nullptr;
+}
+
+const AttributeDef* ProfileTable::Find(std::string_view attribute) const {
+  return FindAttributeDef(attributes, attribute);
 }
 
 Result<ProfileTable> MakeProfileTable(ProfileTable table) {
   if (!IsTableName(table.name))
     return Status::InvalidArgument("name: a table name is 1-64 of a-z 0-9 _ -");
-  if (table.attributes.size() > kMaxAttributes)
-    return Status::InvalidArgument("attributes: at most " + std::to_string(kMaxAttributes));
-  std::set<std::string> names;
-  for (const AttributeDef& def : table.attributes) {
-    if (!IsAttributeName(def.name))
-      return Status::InvalidArgument("attributes: \"" + def.name + "\" is not an attribute name (1-64 of A-Z a-z 0-9 _)");
-    if (!names.insert(def.name).second) return Status::InvalidArgument("attributes: " + def.name + " is defined twice");
-    if (def.type == AttributeType::kEnum && (def.values.empty() || def.values.size() > kMaxEnumValues))
-      return Status::InvalidArgument("attributes: enum " + def.name + " needs 1 to 1000 values");
-    if (def.type != AttributeType::kEnum && !def.values.empty())
-      return Status::InvalidArgument("attributes: values are for enum attributes only (" + def.name + ")");
-  }
+  HERALD_RETURN_IF_ERROR(CheckAttributeDefs(table.attributes, "attributes"));
   if (table.kind == ProfileTableKind::kTransactional) {
-    if (names.contains(std::string(kEmailAttribute)) || names.contains(std::string(kGsmAttribute)))
+    if (table.Find(kEmailAttribute) != nullptr || table.Find(kGsmAttribute) != nullptr)
       return Status::InvalidArgument("attributes: a transactional table defines emailAddress and gsmNumber itself");
     if (!table.key.empty()) return Status::InvalidArgument("key: a transactional table is found by emailAddress or gsmNumber");
     table.attributes.insert(table.attributes.begin(),
@@ -90,22 +99,28 @@ Result<ProfileTable> MakeProfileTable(ProfileTable table) {
   return table;
 }
 
-Result<nlohmann::json> MergeAttributes(const ProfileTable& table, const nlohmann::json& existing,
-                                       const nlohmann::json& changes) {
+Result<nlohmann::json> MergeValues(const std::vector<AttributeDef>& defs, std::string_view table_name,
+                                   std::string_view noun, const nlohmann::json& existing,
+                                   const nlohmann::json& changes) {
   nlohmann::json merged = existing.is_object() ? existing : nlohmann::json::object();
   for (const auto& [name, value] : changes.items()) {
-    if (table.Find(name) == nullptr)
-      return Status::InvalidArgument(name + ": the table " + table.name + " has no such attribute");
+    if (FindAttributeDef(defs, name) == nullptr)
+      return Status::InvalidArgument(name + ": the table " + std::string(table_name) + " has no such " + std::string(noun));
     if (value.is_null()) {
       merged.erase(name);
     } else {
       merged[name] = value;
     }
   }
-  for (const AttributeDef& def : table.attributes) {
+  for (const AttributeDef& def : defs) {
     if (def.required && !merged.contains(def.name)) return Status::InvalidArgument(def.name + ": required");
   }
   return merged;
+}
+
+Result<nlohmann::json> MergeAttributes(const ProfileTable& table, const nlohmann::json& existing,
+                                       const nlohmann::json& changes) {
+  return MergeValues(table.attributes, table.name, "attribute", existing, changes);
 }
 
 std::string IndexText(const nlohmann::json& value) {

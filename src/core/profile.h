@@ -77,6 +77,18 @@ Result<ProfileTable> MakeProfileTable(ProfileTable table);
 Result<nlohmann::json> MergeAttributes(const ProfileTable& table, const nlohmann::json& existing,
                                        const nlohmann::json& changes);
 
+// What MakeProfileTable and MergeAttributes do for a table's attributes, over any list of typed
+// definitions (an interaction table's columns too). `list` names the list in messages ("attributes",
+// "columns"), `noun` one of its members ("attribute", "column").
+bool IsTableName(std::string_view name);  // 1-64 of [a-z0-9_-]
+// InvalidArgument "<list>: …": a bad name, a duplicate, an enum without values, values on a non-enum.
+Status CheckAttributeDefs(const std::vector<AttributeDef>& defs, std::string_view list);
+const AttributeDef* FindAttributeDef(const std::vector<AttributeDef>& defs, std::string_view name);
+// InvalidArgument "<name>: the table <table_name> has no such <noun>", or "<name>: required".
+Result<nlohmann::json> MergeValues(const std::vector<AttributeDef>& defs, std::string_view table_name,
+                                   std::string_view noun, const nlohmann::json& existing,
+                                   const nlohmann::json& changes);
+
 // The text under which a canonical value is indexed for lookups and uniqueness ("true", "42",
 // "jane@example.com").
 std::string IndexText(const nlohmann::json& value);

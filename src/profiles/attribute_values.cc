@@ -167,11 +167,16 @@ Result<json> CanonicalValueFromText(const core::AttributeDef& def, std::string_v
 }
 
 Result<json> CanonicalAttributes(const core::ProfileTable& table, const json& attributes) {
-  if (!attributes.is_object()) return Invalid("attributes: an object");
+  return CanonicalValues(table.attributes, table.name, "attributes", "attribute", attributes);
+}
+
+Result<json> CanonicalValues(const std::vector<core::AttributeDef>& defs, std::string_view table_name,
+                             std::string_view list, std::string_view noun, const json& values) {
+  if (!values.is_object()) return Invalid(std::string(list) + ": an object");
   json out = json::object();
-  for (const auto& [name, value] : attributes.items()) {
-    const core::AttributeDef* def = table.Find(name);
-    if (def == nullptr) return Invalid(name + ": the table " + table.name + " has no such attribute");
+  for (const auto& [name, value] : values.items()) {
+    const core::AttributeDef* def = core::FindAttributeDef(defs, name);
+    if (def == nullptr) return Invalid(name + ": the table " + std::string(table_name) + " has no such " + std::string(noun));
     if (value.is_null()) {
       out[name] = nullptr;
       continue;

@@ -20,6 +20,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "core/profile.h"
@@ -34,6 +35,10 @@ Result<nlohmann::json> CanonicalValueFromText(const core::AttributeDef& def, std
 // Every member of `attributes` (a JSON object) made canonical; null members stay null (they remove
 // the attribute). InvalidArgument "<attribute>: <why>" for the first bad one, or an unknown attribute.
 Result<nlohmann::json> CanonicalAttributes(const core::ProfileTable& table, const nlohmann::json& attributes);
+// The same over any typed definitions (an interaction table's columns): InvalidArgument "<name>:
+// <why>", or "<name>: the table <table_name> has no such <noun>", or "<list>: an object".
+Result<nlohmann::json> CanonicalValues(const std::vector<core::AttributeDef>& defs, std::string_view table_name,
+                                       std::string_view list, std::string_view noun, const nlohmann::json& values);
 
 // "+32 475 12 34 56" → "+32475123456". InvalidArgument for a number that is not international or not
 // valid for its country.

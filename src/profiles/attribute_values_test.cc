@@ -64,6 +64,19 @@ TEST(CanonicalValueFromText, CsvCells) {
   EXPECT_EQ(CanonicalValueFromText(Def(AttributeType::kInteger), "7x").status().code(), Code::kInvalidArgument);
 }
 
+TEST(CanonicalValues, NameTheColumnsOfAnyTable) {
+  const std::vector<core::AttributeDef> columns = {{"status", AttributeType::kEnum, false, false, {"CONFIRMED", "SHIPPED"}},
+                                                   {"total", AttributeType::kDecimal, false, false, {}}};
+  auto out = CanonicalValues(columns, "orders", "values", "column", {{"status", "SHIPPED"}, {"total", 9.5}});
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(*out, (json{{"status", "SHIPPED"}, {"total", "9.5"}}));
+  EXPECT_EQ(CanonicalValues(columns, "orders", "values", "column", {{"colour", "red"}}).status().message(),
+            "colour: the table orders has no such column");
+  EXPECT_EQ(CanonicalValues(columns, "orders", "values", "column", {{"status", "LOST"}}).status().message(),
+            "status: one of the attribute's values");
+  EXPECT_EQ(CanonicalValues(columns, "orders", "values", "column", json::array()).status().message(), "values: an object");
+}
+
 TEST(CanonicalAttributes, NamesTheAttributeAtFault) {
   auto table = core::MakeProfileTable({"ptab_1", "acct", "customers", core::ProfileTableKind::kTransactional, "",
                                        {{"firstName", AttributeType::kString, false, false, {}},

@@ -25,6 +25,7 @@
 #include "base/status.h"
 #include "core/account.h"
 #include "core/campaign.h"
+#include "core/interaction_table.h"
 #include "core/message.h"
 #include "core/profile.h"
 #include "core/sending_domain.h"
@@ -59,6 +60,44 @@ struct ProfileWriteOutcome {
 struct ProfilePage {
   std::vector<core::Profile> profiles;  // oldest first
   std::string next_cursor;              // empty on the last page
+};
+
+// A new row of `table`, for the profile of the linked profile table whose `profile_attribute` has the
+// value `profile_value` (core::IndexText; profiles::LookupForKey says which attribute a key names).
+// `values` are canonical (null members are left out) and get `table`'s required columns checked
+// (core::MergeRowValues). The row's `row.created` event is written in the same commit.
+struct NewRow {
+  core::InteractionTable table;
+  std::string id;
+  std::string profile_attribute;
+  std::string profile_value;
+  nlohmann::json values = nlohmann::json::object();
+  TimePoint now;
+};
+
+// A change of the row `row_id` of `table`: `changes` (canonical; null removes) merged into its values
+// (core::MergeRowValues). A change that changes a value is written with its `row.updated` event
+// naming exactly the changed columns; one that changes nothing writes nothing.
+struct RowChange {
+  core::InteractionTable table;
+  std::string row_id;
+  nlohmann::json changes = nlohmann::json::object();
+  TimePoint now;
+};
+
+struct RowWriteOutcome {
+  core::Row row;                        // as stored
+  std::optional<core::RowEvent> event;  // the event written; none when nothing changed
+};
+
+struct RowPage {
+  std::vector<core::Row> rows;  // oldest first
+  std::string next_cursor;      // empty on the last page
+};
+
+struct RowEventPage {
+  std::vector<core::RowEvent> events;  // in the order they were written
+  bool more = false;                   // more events follow the last one
 };
 
 // A message to store with its MIME bytes and its first event, in one commit.
@@ -215,7 +254,8 @@ class Store {
   // written on error.
   virtual void UpsertProfile(ProfileWrite write, ResultCallback<ProfileWriteOutcome> done) = 0;
   // Erasure: removes the profile and its indexed values, and empties the metadata of the messages
-  // sent to it (its personal data); their events and statuses stay. NotFound unless it is in the table.
+  // sent to it (its personal data); their events and statuses stay. Its rows in interaction tables
+  // are removed with their events. NotFound unless it is in the table.
   virtual void DeleteProfile(std::string table_id, std::string profile_id, StatusCallback done) = 0;
 
   // Campaigns. Create: AlreadyExists when the account has a campaign with that key; stored as
@@ -227,6 +267,22 @@ class Store {
   virtual void UpdateCampaign(core::Campaign campaign, ResultCallback<core::Campaign> done) = 0;
   // Removes the campaign and its versions (messages keep its key and version number). NotFound.
   virtual void DeleteCampaign(std::string account_id, std::string key, StatusCallback done) = 0;
+
+  // Interaction tables. Create: AlreadyExists when the account has one of that name, NotFound when
+  // the linked profile table is gone.
+  virtual void CreateInteractionTable(core::InteractionTable table, StatusCallback done) = 0;
+  // Errors, each leaving everything as it was: NotFound "profile: …" when the linked profile table has
+  // no such profile, NotFound "table: …" when the table is gone, AlreadyExists "<key column>: …" when
+  // the key column's value belongs to another row of the table, InvalidArgument "<column>: …" from
+  // the merge (an unknown column, a required one without a value).
+  virtual void CreateRow(NewRow row, ResultCallback<RowWriteOutcome> done) = 0;
+  // As CreateRow, and NotFound "row: …" unless the row is in the table.
+  virtual void UpdateRow(RowChange change, ResultCallback<RowWriteOutcome> done) = 0;
+  // Removes the row and its events; no event tells of it (the feed tells of rows that exist, as after
+  // an erasure). NotFound "row: …" unless the row is in the table.
+  virtual void DeleteRow(std::string table_id, std::string row_id, StatusCallback done) = 0;
+  // Removes the account's table of that name with its rows and their events. NotFound when it has none.
+  virtual void DeleteInteractionTable(std::string account_id, std::string name, StatusCallback done) = 0;
 
   // ---- Reads (synchronous) ----
 
@@ -284,6 +340,20 @@ class Store {
   virtual Result<std::vector<core::Campaign>> ListCampaigns(std::string_view account_id) = 0;
   // The content of one version of a campaign (by the campaign's id). NotFound when there is no such version.
   virtual Result<core::CampaignContent> GetCampaignVersion(std::string_view campaign_id, int version) = 0;
+
+  virtual Result<core::InteractionTable> GetInteractionTable(std::string_view account_id, std::string_view name) = 0;
+  // By name.
+  virtual Result<std::vector<core::InteractionTable>> ListInteractionTables(std::string_view account_id) = 0;
+  // NotFound unless the row is in the table.
+  virtual Result<core::Row> GetRow(std::string_view table_id, std::string_view row_id) = 0;
+  // The row whose key column has the value `key` (core::IndexText); NotFound when none.
+  virtual Result<core::Row> FindRowByKey(std::string_view table_id, std::string_view key) = 0;
+  // The table's rows of `profile_id` (every row when it is empty), oldest first, after `cursor` (a row id).
+  virtual Result<RowPage> ListRows(std::string_view table_id, std::string_view profile_id, std::string_view cursor,
+                                   int limit) = 0;
+  // The table's change feed: its events with an id above `after_id` (0: from the first), oldest
+  // first, at most `limit`.
+  virtual Result<RowEventPage> ListRowEvents(std::string_view table_id, int64_t after_id, int limit) = 0;
 
   // For delivery and recovery only (not tenant-scoped).
   virtual Result<DeliveryItem> LoadForDelivery(std::string_view message_id) = 0;

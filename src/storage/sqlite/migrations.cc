@@ -278,7 +278,52 @@ FROM events e JOIN messages m ON m.id = e.message_id
 GROUP BY 1, 2, 3, 4;
 )sql";
 
-constexpr std::array<Migration, 7> kMigrations = {{
+// Interaction tables, their rows and the rows' events. A row is found by id within its table, by its
+// key column's value (its index text; NULL in a table without a key column, and NULLs are distinct),
+// and listed by profile. Every write of a row appends its event in the same commit; a table's
+// events are read in id order, which is their commit order (one writer) and time order.
+constexpr const char* kSchemaV8 = R"sql(
+CREATE TABLE interaction_tables (
+  id               TEXT NOT NULL PRIMARY KEY,
+  account_id       TEXT NOT NULL REFERENCES accounts(id),
+  name             TEXT NOT NULL,
+  profile_table_id TEXT NOT NULL REFERENCES profile_tables(id),
+  key              TEXT NOT NULL,   -- the key column's name; '' when none
+  columns          TEXT NOT NULL,   -- JSON array of {name, type, unique, required, values}
+  created_at       INTEGER NOT NULL,
+  UNIQUE (account_id, name)
+);
+
+CREATE TABLE interaction_rows (
+  table_id    TEXT NOT NULL REFERENCES interaction_tables(id),
+  id          TEXT NOT NULL,
+  profile_id  TEXT NOT NULL,   -- a profile of the linked profile table
+  key         TEXT,            -- the key column's core::IndexText; NULL without a key column
+  values_json TEXT NOT NULL,   -- JSON object of canonical values
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL,
+  PRIMARY KEY (table_id, id),
+  UNIQUE (table_id, key)
+) WITHOUT ROWID;
+-- A profile's rows of a table, oldest first; and all its rows, for an erasure.
+CREATE INDEX interaction_rows_by_profile ON interaction_rows(profile_id, table_id, id);
+
+CREATE TABLE row_events (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,   -- never reused, even after an erasure: feed cursors stay valid
+  account_id TEXT NOT NULL,
+  table_id   TEXT NOT NULL,
+  row_id     TEXT NOT NULL,
+  profile_id TEXT NOT NULL,
+  type       TEXT NOT NULL CHECK (type IN ('row.created', 'row.updated')),
+  at         INTEGER NOT NULL,
+  details    TEXT NOT NULL   -- JSON {"values": …} or {"changed": {column: {old, new}}}
+);
+CREATE INDEX row_events_by_table ON row_events(table_id, id);
+CREATE INDEX row_events_by_profile ON row_events(profile_id);  -- erasure
+CREATE INDEX row_events_by_row ON row_events(table_id, row_id);  -- a row's deletion
+)sql";
+
+constexpr std::array<Migration, 8> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
@@ -286,6 +331,7 @@ constexpr std::array<Migration, 7> kMigrations = {{
     {5, kSchemaV5},
     {6, kSchemaV6},
     {7, kSchemaV7},
+    {8, kSchemaV8},
 }};
 
 Status CheckNumbering(std::span<const Migration> migrations) {

@@ -12,18 +12,6 @@ using nlohmann::json;
 #define HERALD_PROFILE_TABLE_COLUMNS "id, account_id, name, kind, key, attributes, created_at"
 #define HERALD_PROFILE_COLUMNS "id, table_id, key, attributes, created_at, updated_at"
 
-json AttributesJson(const std::vector<core::AttributeDef>& defs) {
-  json out = json::array();
-  for (const core::AttributeDef& d : defs) {
-    out.push_back({{"name", d.name},
-                   {"type", core::ToString(d.type)},
-                   {"unique", d.unique},
-                   {"required", d.required},
-                   {"values", d.values}});
-  }
-  return out;
-}
-
 Result<core::ProfileTable> ReadTable(const Statement& row) {
   core::ProfileTable t;
   t.id = row.Text(0);
@@ -33,17 +21,9 @@ Result<core::ProfileTable> ReadTable(const Statement& row) {
   if (!kind) return Status::Corruption("profile table " + t.name + " has an unknown kind");
   t.kind = *kind;
   t.key = row.Text(4);
-  // nlohmann reports a wrong shape by throwing; caught here and made Corruption.
-  try {
-    for (const json& a : json::parse(row.Text(5))) {
-      std::optional<core::AttributeType> type = core::ParseAttributeType(a.at("type").get<std::string>());
-      if (!type) return Status::Corruption("profile table " + t.name + " has an attribute of unknown type");
-      t.attributes.push_back({a.at("name").get<std::string>(), *type, a.at("unique").get<bool>(),
-                              a.at("required").get<bool>(), a.at("values").get<std::vector<std::string>>()});
-    }
-  } catch (const json::exception&) {
-    return Status::Corruption("profile table " + t.name + " has malformed attributes");
-  }
+  Result<std::vector<core::AttributeDef>> attributes = ReadAttributeDefs(row.Text(5), "profile table " + t.name);
+  if (!attributes.ok()) return attributes.status();
+  t.attributes = std::move(*attributes);
   t.created_at = FromUnixMillis(row.Int(6));
   return t;
 }
@@ -122,6 +102,34 @@ Status CheckUnique(Connection& db, const core::ProfileTable& table, const core::
 
 }  // namespace
 
+std::string AttributeDefsJson(const std::vector<core::AttributeDef>& defs) {
+  json out = json::array();
+  for (const core::AttributeDef& d : defs) {
+    out.push_back({{"name", d.name},
+                   {"type", core::ToString(d.type)},
+                   {"unique", d.unique},
+                   {"required", d.required},
+                   {"values", d.values}});
+  }
+  return CompactJson(out);
+}
+
+Result<std::vector<core::AttributeDef>> ReadAttributeDefs(std::string_view text, std::string_view owner) {
+  std::vector<core::AttributeDef> defs;
+  // nlohmann reports a wrong shape by throwing; caught here and made Corruption.
+  try {
+    for (const json& a : json::parse(text)) {
+      std::optional<core::AttributeType> type = core::ParseAttributeType(a.at("type").get<std::string>());
+      if (!type) return Status::Corruption(std::string(owner) + " has a definition of unknown type");
+      defs.push_back({a.at("name").get<std::string>(), *type, a.at("unique").get<bool>(), a.at("required").get<bool>(),
+                      a.at("values").get<std::vector<std::string>>()});
+    }
+  } catch (const json::exception&) {
+    return Status::Corruption(std::string(owner) + " has malformed definitions");
+  }
+  return defs;
+}
+
 Status CreateProfileTableSql(Connection& db, const core::ProfileTable& t) {
   Result<Statement> insert = db.Prepare("INSERT INTO profile_tables (" HERALD_PROFILE_TABLE_COLUMNS
                                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
@@ -131,7 +139,7 @@ Status CreateProfileTableSql(Connection& db, const core::ProfileTable& t) {
       .Bind(3, t.name)
       .Bind(4, core::ToString(t.kind))
       .Bind(5, t.key)
-      .Bind(6, CompactJson(AttributesJson(t.attributes)))
+      .Bind(6, AttributeDefsJson(t.attributes))
       .Bind(7, ToUnixMillis(t.created_at));
   Status status = insert->Run();
   if (status.code() == Code::kAlreadyExists) return Status::AlreadyExists("a profile table named " + t.name + " exists");
@@ -195,7 +203,9 @@ Status DeleteProfileSql(Connection& db, std::string_view table_id, std::string_v
     if (db.Changes() == 0) return Status::NotFound("no profile " + std::string(profile_id));
   }
   for (const char* sql : {"DELETE FROM profile_values WHERE profile_id = ?1",
-                          "UPDATE messages SET metadata = '{}' WHERE profile_id = ?1"}) {
+                          "UPDATE messages SET metadata = '{}' WHERE profile_id = ?1",
+                          "DELETE FROM interaction_rows WHERE profile_id = ?1",
+                          "DELETE FROM row_events WHERE profile_id = ?1"}) {
     Result<Statement> statement = db.Prepare(sql);
     if (!statement.ok()) return statement.status();
     statement->Bind(1, profile_id);

@@ -10,6 +10,7 @@
 // spliced; the JSON read back that lacks the expected shape is Corruption.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -19,6 +20,11 @@
 #include "storage/store.h"
 
 namespace herald::storage::sqlite {
+
+// Typed definitions (a profile table's attributes, an interaction table's columns) as stored: a JSON
+// array of {name, type, unique, required, values}. Reading names `owner` in a Corruption.
+std::string AttributeDefsJson(const std::vector<core::AttributeDef>& defs);
+Result<std::vector<core::AttributeDef>> ReadAttributeDefs(std::string_view text, std::string_view owner);
 
 Status CreateProfileTableSql(Connection& db, const core::ProfileTable& table);
 Status UpsertProfileSql(Connection& db, const ProfileWrite& write, ProfileWriteOutcome& outcome);

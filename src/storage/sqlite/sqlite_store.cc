@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "storage/sqlite/campaigns.h"
 #include "storage/sqlite/domains.h"
+#include "storage/sqlite/interaction_tables.h"
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/profiles.h"
 #include "storage/sqlite/read_pool.h"
@@ -216,6 +217,38 @@ class SqliteStore final : public Store {
                     std::move(done)});
   }
 
+  void CreateInteractionTable(core::InteractionTable table, StatusCallback done) override {
+    writer_.Submit(
+        {[table = std::move(table)](Connection& db) { return sqlite::CreateInteractionTableSql(db, table); },
+         std::move(done)});
+  }
+
+  void CreateRow(NewRow row, ResultCallback<RowWriteOutcome> done) override {
+    SubmitFilling<RowWriteOutcome>([row = std::move(row)](Connection& db, RowWriteOutcome& outcome) {
+      return sqlite::CreateRowSql(db, row, outcome);
+    }, std::move(done));
+  }
+
+  void UpdateRow(RowChange change, ResultCallback<RowWriteOutcome> done) override {
+    SubmitFilling<RowWriteOutcome>([change = std::move(change)](Connection& db, RowWriteOutcome& outcome) {
+      return sqlite::UpdateRowSql(db, change, outcome);
+    }, std::move(done));
+  }
+
+  void DeleteRow(std::string table_id, std::string row_id, StatusCallback done) override {
+    writer_.Submit({[table_id = std::move(table_id), row_id = std::move(row_id)](Connection& db) {
+                      return sqlite::DeleteRowSql(db, table_id, row_id);
+                    },
+                    std::move(done)});
+  }
+
+  void DeleteInteractionTable(std::string account_id, std::string name, StatusCallback done) override {
+    writer_.Submit({[account_id = std::move(account_id), name = std::move(name)](Connection& db) {
+                      return sqlite::DeleteInteractionTableSql(db, account_id, name);
+                    },
+                    std::move(done)});
+  }
+
   Result<core::ApiKey> FindApiKeyByHash(std::string_view key_hash) override {
     return Read([&](Connection& db) { return sqlite::FindApiKeyByHashSql(db, key_hash); });
   }
@@ -299,6 +332,25 @@ class SqliteStore final : public Store {
                                      std::string_view cursor, int limit) override {
     return Read([&](Connection& db) { return sqlite::SearchProfilesSql(db, table_id, attribute, value, cursor, limit); });
   }
+  Result<core::InteractionTable> GetInteractionTable(std::string_view account_id, std::string_view name) override {
+    return Read([&](Connection& db) { return sqlite::GetInteractionTableSql(db, account_id, name); });
+  }
+  Result<std::vector<core::InteractionTable>> ListInteractionTables(std::string_view account_id) override {
+    return Read([&](Connection& db) { return sqlite::ListInteractionTablesSql(db, account_id); });
+  }
+  Result<core::Row> GetRow(std::string_view table_id, std::string_view row_id) override {
+    return Read([&](Connection& db) { return sqlite::GetRowSql(db, table_id, row_id); });
+  }
+  Result<core::Row> FindRowByKey(std::string_view table_id, std::string_view key) override {
+    return Read([&](Connection& db) { return sqlite::FindRowByKeySql(db, table_id, key); });
+  }
+  Result<RowPage> ListRows(std::string_view table_id, std::string_view profile_id, std::string_view cursor,
+                           int limit) override {
+    return Read([&](Connection& db) { return sqlite::ListRowsSql(db, table_id, profile_id, cursor, limit); });
+  }
+  Result<RowEventPage> ListRowEvents(std::string_view table_id, int64_t after_id, int limit) override {
+    return Read([&](Connection& db) { return sqlite::ListRowEventsSql(db, table_id, after_id, limit); });
+  }
   Result<DeliveryItem> LoadForDelivery(std::string_view message_id) override {
     return Read([&](Connection& db) { return sqlite::LoadForDeliverySql(db, message_id); });
   }
@@ -310,6 +362,20 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // Submits a write whose SQL fills an Outcome, which `done` is given once it is committed.
+  template <typename Outcome, typename Sql>
+  void SubmitFilling(Sql sql, ResultCallback<Outcome> done) {
+    auto outcome = std::make_shared<Outcome>();
+    writer_.Submit({[sql = std::move(sql), outcome](Connection& db) { return sql(db, *outcome); },
+                    [outcome, done = std::move(done)](Status status) {
+                      if (status.ok()) {
+                        done(std::move(*outcome));
+                      } else {
+                        done(std::move(status));
+                      }
+                    }});
+  }
+
   // Runs `query` on a lent read connection; an exception (memory exhaustion) becomes a Status.
   template <typename Query>
   auto Read(Query&& query) -> decltype(query(std::declval<Connection&>())) {

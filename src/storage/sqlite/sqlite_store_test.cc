@@ -117,6 +117,23 @@ TEST_F(SqliteStoreTest, StatsAreOnlyForSqliteStores) {
     void CreateDomain(core::SendingDomain, StatusCallback) override {}
     void CreateProfileTable(core::ProfileTable, StatusCallback) override {}
     void CreateCampaign(core::Campaign, StatusCallback) override {}
+    void CreateInteractionTable(core::InteractionTable, StatusCallback) override {}
+    void CreateRow(NewRow, ResultCallback<RowWriteOutcome>) override {}
+    void UpdateRow(RowChange, ResultCallback<RowWriteOutcome>) override {}
+    void DeleteRow(std::string, std::string, StatusCallback) override {}
+    void DeleteInteractionTable(std::string, std::string, StatusCallback) override {}
+    Result<core::InteractionTable> GetInteractionTable(std::string_view, std::string_view) override {
+      return Status::Internal("");
+    }
+    Result<std::vector<core::InteractionTable>> ListInteractionTables(std::string_view) override {
+      return Status::Internal("");
+    }
+    Result<core::Row> GetRow(std::string_view, std::string_view) override { return Status::Internal(""); }
+    Result<core::Row> FindRowByKey(std::string_view, std::string_view) override { return Status::Internal(""); }
+    Result<RowPage> ListRows(std::string_view, std::string_view, std::string_view, int) override {
+      return Status::Internal("");
+    }
+    Result<RowEventPage> ListRowEvents(std::string_view, int64_t, int) override { return Status::Internal(""); }
     void UpdateCampaign(core::Campaign, ResultCallback<core::Campaign>) override {}
     void DeleteCampaign(std::string, std::string, StatusCallback) override {}
     Result<core::Campaign> GetCampaign(std::string_view, std::string_view) override { return Status::Internal(""); }
