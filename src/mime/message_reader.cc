@@ -165,7 +165,13 @@ Result<ParsedMessage> ParseMessage(std::string_view raw, const ParseLimits& limi
   AppendMailboxes(g_mime_message_get_to(message.get()), parsed.to);
   parsed.message_id = ToValidUtf8(g_mime_message_get_message_id(message.get()));
   if (GDateTime* date = g_mime_message_get_date(message.get())) {
-    parsed.date = TimePoint(std::chrono::seconds(g_date_time_to_unix(date)));
+    // GLib reads years up to 9999; TimePoint (64-bit nanoseconds) ends in 2262. A date it cannot hold
+    // is left unread rather than overflowing.
+    constexpr int64_t kMaxSeconds =
+        std::chrono::duration_cast<std::chrono::seconds>(TimePoint::duration::max()).count();
+    int64_t seconds = g_date_time_to_unix(date);
+    if (seconds >= -kMaxSeconds && seconds <= kMaxSeconds)
+      parsed.date = TimePoint(std::chrono::seconds(seconds));
   }
   // GMime keeps the top-level Content-* fields with the body part, not the message.
   GMimeObject* body = g_mime_message_get_mime_part(message.get());

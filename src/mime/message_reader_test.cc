@@ -98,6 +98,18 @@ TEST(ParseMessageTest, GarbageDoesNotCrash) {
   }
 }
 
+TEST(ParseMessageTest, DatesPastWhatATimePointHoldsAreLeftUnread) {
+  // The year 2486 (found by mutating bounces under UBSan): seconds × 10^9 overflows 64 bits.
+  Result<ParsedMessage> parsed =
+      ParseMessage("Date: Tue, 1 Jan 2486 00:00:00 +0000\r\nSubject: x\r\n\r\nbody\r\n");
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_FALSE(parsed->date.has_value());
+  parsed = ParseMessage("Date: Sun, 1 Jan 2260 00:00:00 +0000\r\n\r\nbody\r\n");
+  ASSERT_TRUE(parsed.ok());
+  ASSERT_TRUE(parsed->date.has_value());
+  EXPECT_EQ(ToUnixMillis(*parsed->date), 9151488000000);
+}
+
 TEST(ParseMessageTest, UnknownCharsetStillGivesUtf8) {
   Result<ParsedMessage> parsed =
       ParseMessage("Content-Type: text/plain; charset=x-no-such-charset\r\n\r\nok \xff\xfe\r\n");
