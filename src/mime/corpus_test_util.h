@@ -1,4 +1,5 @@
-// Reading the shared MIME corpus (../shared/corpora/mime, see its README) in the mime tests.
+// Reading the shared MIME corpus (../shared/corpora/mime, see its README) in the mime tests, and the
+// files of other corpora (the bounce corpus in the bounces tests).
 //
 // Thread-safety: plain functions. Untrusted input: test data only.
 #pragma once
@@ -11,7 +12,10 @@
 
 namespace herald::mime::testing {
 
+// Only in the tests built with the MIME corpus's location; the readers below serve any corpus.
+#ifdef HERALD_MIME_CORPUS_DIR
 inline std::filesystem::path CorpusDir() { return HERALD_MIME_CORPUS_DIR; }
+#endif
 
 inline std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
