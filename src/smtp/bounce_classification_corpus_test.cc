@@ -4,16 +4,15 @@
 // with Sisimai's: hard or soft, and the reason through a table from Sisimai's finer vocabulary. The
 // corpus's own `status` column is not used: Sisimai fills it with pseudo codes (5.0.910 …) derived
 // from its own verdict. The agreement rates, a confusion matrix and the disagreements are printed.
+#include "smtp/bounce_classification_corpus.h"
+
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -21,51 +20,6 @@
 
 namespace herald::smtp {
 namespace {
-
-std::filesystem::path CorpusDir() {
-  if (const char* dir = std::getenv("HERALD_BOUNCE_CORPUS_DIR")) return dir;
-  return HERALD_BOUNCE_CORPUS_DIR;
-}
-
-// Sisimai's reason → the reasons of ours that say the same thing (ours are coarser; Sisimai's
-// "filtered" is a refusal after DATA that is most often an unknown user).
-const std::map<std::string, std::set<BounceReason>>& ReasonMap() {
-  using R = BounceReason;
-  static const std::map<std::string, std::set<BounceReason>> kMap = {
-      {"userunknown", {R::kUserUnknown, R::kBadDestination}},
-      {"mailboxfull", {R::kMailboxFull}},
-      {"hostunknown", {R::kDomainNotFound}},
-      {"notaccept", {R::kDomainNotFound, R::kBadDestination}},
-      {"hasmoved", {R::kUserUnknown}},
-      {"suspend", {R::kMailboxDisabled}},
-      {"filtered", {R::kUserUnknown, R::kPolicyBlocked, R::kContentRejected}},
-      {"rejected", {R::kPolicyBlocked}},
-      {"blocked", {R::kPolicyBlocked}},
-      {"spamdetected", {R::kPolicyBlocked}},
-      {"policyviolation", {R::kPolicyBlocked, R::kContentRejected}},
-      {"authfailure", {R::kPolicyBlocked}},
-      {"requireptr", {R::kPolicyBlocked}},
-      {"securityerror", {R::kPolicyBlocked}},
-      {"badreputation", {R::kPolicyBlocked, R::kRateLimited}},
-      {"virusdetected", {R::kContentRejected}},
-      {"contenterror", {R::kContentRejected}},
-      {"notcompliantrfc", {R::kContentRejected}},
-      {"mesgtoobig", {R::kMessageTooLarge}},
-      {"exceedlimit", {R::kMessageTooLarge}},
-      {"norelaying", {R::kRelayDenied}},
-      {"toomanyconn", {R::kRateLimited}},
-      {"speeding", {R::kRateLimited}},
-      {"expired", {R::kTemporary}},
-      {"networkerror", {R::kTemporary, R::kSystem}},
-      {"systemerror", {R::kSystem, R::kTemporary}},
-      {"systemfull", {R::kSystem, R::kTemporary}},
-      {"mailererror", {R::kSystem}},
-      {"syntaxerror", {R::kSystem}},
-      {"onhold", {R::kUnknown, R::kTemporary}},
-      {"undefined", {R::kUnknown}},
-  };
-  return kMap;
-}
 
 struct Codes {
   int reply_code = 0;
@@ -84,14 +38,6 @@ Codes FindCodes(const std::string& text) {
   return codes;
 }
 
-// Where Sisimai and we differ by design (bounce_classification.h): an unknown user refused after
-// DATA is "filtered" and soft for Sisimai, user_unknown and hard here; a disabled or suspended
-// mailbox is soft for Sisimai, hard here.
-bool IsPolicyDifference(const std::string& theirs, BounceReason ours) {
-  return (theirs == "filtered" && ours == BounceReason::kUserUnknown) ||
-         (theirs == "suspend" && ours == BounceReason::kMailboxDisabled);
-}
-
 // Sisimai's smtpcommand column: what a DSN parser reads from "(in reply to RCPT TO command)".
 RepliedCommand CommandOf(const std::string& command) {
   if (command == "HELO" || command == "EHLO") return RepliedCommand::kHelo;
@@ -102,11 +48,11 @@ RepliedCommand CommandOf(const std::string& command) {
 }
 
 TEST(BounceCorpus, AgreesWithSisimai) {
-  std::filesystem::path path = CorpusDir() / "expectations.json";
-  std::ifstream in(path);
-  ASSERT_TRUE(in) << "bounce corpus not found at " << path
-                  << ": check out the shared corpora beside the repository or set HERALD_BOUNCE_CORPUS_DIR";
-  nlohmann::json rows = nlohmann::json::parse(in);
+  std::optional<nlohmann::json> expectations = testing::ReadBounceExpectations();
+  ASSERT_TRUE(expectations)
+      << "bounce corpus not found at " << testing::BounceCorpusDir()
+      << ": check out the shared corpora beside the repository or set HERALD_BOUNCE_CORPUS_DIR";
+  const nlohmann::json& rows = *expectations;
 
   int compared = 0, type_agrees = 0, reason_agrees = 0, delivered = 0, delivered_agrees = 0;
   int type_differs_by_policy = 0;  // disagreements that are documented choices (see IsPolicyDifference)
@@ -130,13 +76,13 @@ TEST(BounceCorpus, AgreesWithSisimai) {
     ++compared;
     bool hard = ours.type == BounceType::kHard;
     bool type_ok = hard == (klass == "hard");
-    type_differs_by_policy += !type_ok && IsPolicyDifference(reason, ours.reason);
+    type_differs_by_policy += !type_ok && testing::IsPolicyDifference(reason, ours.reason);
     ours_hard += hard;
-    ours_hard_theirs_soft += hard && klass != "hard" && !IsPolicyDifference(reason, ours.reason);
+    ours_hard_theirs_soft += hard && klass != "hard" && !testing::IsPolicyDifference(reason, ours.reason);
     theirs_hard += klass == "hard";
     theirs_hard_ours_soft += klass == "hard" && !hard;
-    auto accepted = ReasonMap().find(reason);
-    ASSERT_NE(accepted, ReasonMap().end()) << "no mapping for Sisimai reason " << reason;
+    auto accepted = testing::SisimaiReasons().find(reason);
+    ASSERT_NE(accepted, testing::SisimaiReasons().end()) << "no mapping for Sisimai reason " << reason;
     bool reason_ok = accepted->second.contains(ours.reason);
     type_agrees += type_ok;
     reason_agrees += reason_ok;
@@ -161,15 +107,8 @@ TEST(BounceCorpus, AgreesWithSisimai) {
             << "    hard for Sisimai, soft or deferred here: " << theirs_hard_ours_soft << " of "
             << theirs_hard << "\n"
             << "  reason agreement    " << reason_agrees << "/" << compared << " = " << reason_rate << "%\n"
-            << "  delivered rows      " << delivered_agrees << "/" << delivered << "\n"
-            << "confusion (sisimai reason: ours × count):\n";
-  for (const auto& [theirs, counts] : confusion) {
-    std::cout << "  " << theirs << ":";
-    for (const auto& [mine, count] : counts) std::cout << " " << mine << "×" << count;
-    std::cout << "\n";
-  }
-  std::cout << "disagreements:\n";
-  for (const std::string& line : disagreements) std::cout << "  " << line << "\n";
+            << "  delivered rows      " << delivered_agrees << "/" << delivered << "\n";
+  testing::PrintConfusionAndDisagreements(std::cout, confusion, disagreements);
 
   EXPECT_GE(compared, 400);
   EXPECT_EQ(delivered_agrees, delivered);
