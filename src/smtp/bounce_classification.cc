@@ -176,13 +176,6 @@ const StatusRule* FindStatusRule(const EnhancedStatus& status) {
   return subject_default;
 }
 
-BounceType TypeOf(BounceReason reason) {
-  for (const ReasonInfo& info : kReasons) {
-    if (info.reason == reason) return info.type_when_bounced;
-  }
-  return BounceType::kSoft;
-}
-
 // Rules 2 to 4 of the header.
 BounceReason Reason(int code, bool permanent, const std::optional<EnhancedStatus>& status,
                     std::string_view text) {
@@ -244,6 +237,10 @@ std::optional<BounceReason> ParseBounceReason(std::string_view text) {
   return std::nullopt;
 }
 
+BounceType TypeOfBounce(BounceReason reason) {
+  return kReasons[static_cast<size_t>(reason)].type_when_bounced;
+}
+
 BounceClassification ClassifyReply(int code, std::string_view enhanced_code, std::string_view text,
                                    RepliedCommand command) {
   std::optional<EnhancedStatus> status =
@@ -259,7 +256,7 @@ BounceClassification ClassifyReply(int code, std::string_view enhanced_code, std
     case 5:
       result.disposition = Disposition::kBounced;
       result.reason = ForCommand(Reason(code, /*permanent=*/true, status, text), command);
-      result.type = TypeOf(result.reason);
+      result.type = TypeOfBounce(result.reason);
       return result;
     case 4:
       result.disposition = Disposition::kDeferred;

@@ -10,7 +10,10 @@
 //      neither, deferred (nothing says the failure is final).
 //   2. Reason by the RFC 3463 enhanced status code (subject and detail, e.g. X.1.1) when it is
 //      specific ("firm": X.1.1 user unknown, X.2.2 mailbox full, X.3.4 too big …), unless the text
-//      says the server is throttling ("too many recipients this hour" under a 5.1.1).
+//      says the server is throttling ("too many recipients this hour" under a 5.1.1), names a
+//      blocklist ("553 5.1.3 …spamhaus…"), says the mailbox is full ("over quota (#5.1.1)") or that a
+//      name server did not answer ("Host not found, try again" under a 5.4.4): none of these says the
+//      address is dead, whatever code came with it.
 //   3. Otherwise by phrases in the reply text ("no such user", "over quota", "blocked using", …),
 //      matched case-insensitively as whole words, in a fixed order (volume, sender and relay phrases
 //      before recipient phrases, so "Sender address rejected: Domain not found" is not a bad
@@ -87,6 +90,11 @@ struct BounceClassification {
 
   bool operator==(const BounceClassification&) const = default;
 };
+
+// The type of a bounce for `reason` (rule 5 above): hard for user_unknown, mailbox_disabled,
+// domain_not_found and bad_destination, soft for the others. For callers that learn a message bounced
+// from elsewhere than a reply code (a DSN saying a recipient failed after transient errors).
+BounceType TypeOfBounce(BounceReason reason);
 
 // The command a reply answered, when the caller knows it (delivery always does; a DSN often says).
 enum class RepliedCommand { kUnknown, kGreeting, kHelo, kMailFrom, kRcptTo, kData };

@@ -224,6 +224,27 @@ const std::vector<Case>& RealWorldReplies() {
       {554, "5.4.7", "Delivery expired (message too old)", "bounced soft temporary"},
       {550, "", "Message rejected", "bounced soft unknown"},
       {552, "", "Requested mail action aborted: exceeded storage allocation", "bounced soft mailbox_full"},
+      {550, "5.7.1", "Messages with multiple addresses in From: header are not accepted.",
+       "bounced soft content_rejected"},
+      {550, "5.7.1", "This message is not RFC 5322 compliant. There are multiple Subject headers.",
+       "bounced soft content_rejected"},
+      {550, "", "Please turn on SMTP Authentication in your mail client.", "bounced soft policy_blocked"},
+      // The reporting MTA's own words in DSNs and notifications (the bounce corpus), with the
+      // status a DSN gives when there was no reply to quote.
+      {0, "5.0.0",
+       "The recipient server did not accept our requests to connect. [(0) example.jp. [192.0.2.222]:25: "
+       "socket error]",
+       "bounced soft temporary"},
+      {0, "5.0.0",
+       "all hosts have been failing for a long time and were last tried after this message arrived",
+       "bounced soft temporary"},
+      {0, "5.0.0", "Your message was not delivered within 0 days and 1 hours. Remote host is not responding.",
+       "bounced soft temporary"},
+      {0, "5.0.0", "an MX or SRV record indicated no SMTP service", "bounced hard domain_not_found"},
+      {0, "5.0.0", "The number of messages in recipient's mailbox exceeded the local limit.",
+       "bounced soft mailbox_full"},
+      {0, "5.0.0", "Failed to read response template /home/someone/.vacation: No such file or directory",
+       "bounced soft system"},
   };
   return kCases;
 }
@@ -272,6 +293,48 @@ TEST(ClassifyReply, ThrottlingWinsOverAFirmCode) {
                              "<someone@example.com> - 192.0.2.1 has sent to too many recipients this hour. "
                              "IB607 <http://x.co/rlbounce>")),
       "bounced soft rate_limited");
+}
+
+TEST(ClassifyReply, BlocklistsWinOverAFirmCode) {
+  // The address is fine: the sending host is listed (and some DSNs map the remote's 5.7.1 to 5.1.1).
+  EXPECT_EQ(Describe(ClassifyReply(553, "5.1.3", "http://www.spamhaus.org/query/bl?ip=192.0.2.1")),
+            "bounced soft policy_blocked");
+  EXPECT_EQ(Describe(ClassifyReply(550, "5.1.1", "IP address blacklisted by recipient")),
+            "bounced soft policy_blocked");
+}
+
+TEST(ClassifyReply, AFullMailboxWinsOverAFirmCode) {
+  EXPECT_EQ(Describe(ClassifyReply(552, "",
+                                   "sorry, mailbox someone@example.org is over quota temporarily (#5.1.1)")),
+            "bounced soft mailbox_full");
+  EXPECT_EQ(Describe(ClassifyReply(552, "5.1.1", "Over quota")), "bounced soft mailbox_full");
+}
+
+TEST(ClassifyReply, NameServerFailuresAreNotUnknownDomains) {
+  // Postfix's words for a DNS server that did not answer, under a firm 5.4.4 or none.
+  EXPECT_EQ(Describe(ClassifyReply(0, "5.4.4",
+                                   "Name service error for name=example.org type=MX: Malformed or unexpected "
+                                   "name server reply")),
+            "bounced soft temporary");
+  EXPECT_EQ(Describe(ClassifyReply(0, "5.0.0",
+                                   "Name service error for domain example.com: Host not found, try again")),
+            "bounced soft temporary");
+  // NXDOMAIN stays what it is.
+  EXPECT_EQ(Describe(ClassifyReply(0, "5.4.4",
+                                   "Host or domain name not found. Name service error for name=example.org "
+                                   "type=A: Host not found")),
+            "bounced hard domain_not_found");
+}
+
+TEST(ClassifyReply, TypeOfBounceFollowsTheReason) {
+  for (BounceReason reason : {BounceReason::kUserUnknown, BounceReason::kMailboxDisabled,
+                              BounceReason::kDomainNotFound, BounceReason::kBadDestination}) {
+    EXPECT_EQ(TypeOfBounce(reason), BounceType::kHard) << ToString(reason);
+  }
+  for (BounceReason reason : {BounceReason::kMailboxFull, BounceReason::kPolicyBlocked,
+                              BounceReason::kTemporary, BounceReason::kRateLimited, BounceReason::kUnknown}) {
+    EXPECT_EQ(TypeOfBounce(reason), BounceType::kSoft) << ToString(reason);
+  }
 }
 
 TEST(ClassifyReply, ReplyCodesOfRfc7504) {

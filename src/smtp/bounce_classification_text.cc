@@ -31,19 +31,31 @@ const std::vector<PhraseGroup>& Groups() {
         "ratelimit*", "rate exceeded", "exceeded the rate", "sending rate", "message rate", "unusual rate",
         "receiving mail at a rate", "throttl*", "frequency limited", "connection frequency", "too fast",
         "slow down", "unexpected volume", "high volume", "volume of mail", "busy"}},
+      // Blocklists: about the sending host, whatever the status code says ("553 5.1.3 http://www.spamhaus
+      // .org/query/bl?ip=…", or a DSN that maps the remote's 5.7.1 to 5.1.1); suppressing the address
+      // would be wrong.
+      {BounceReason::kPolicyBlocked, true,
+       {"blacklisted", "blocklisted", "blacklist*", "blocklist*", "black list*", "block list", "dnsbl",
+        "spamhaus", "spamcop", "uribl", "surbl"}},
+      // A name server that failed to answer, as MTAs report it in DSNs ("Host not found, try again",
+      // Postfix's words for a DNS timeout, beside its "Host or domain name not found" for NXDOMAIN): the
+      // domain may well exist.
+      {BounceReason::kTemporary, true,
+       {"host not found try again", "name server reply", "temporary failure in name resolution"}},
       // Content named precisely (before the sender group: "Duplicate header 'DKIM-Signature'").
       {BounceReason::kContentRejected, false,
        {"virus*", "malware", "infected", "trojan", "dangerous attachment", "forbidden attachment",
         "banned attachment", "executable", "duplicate header", "headers too large", "header too large",
-        "too many headers", "invalid header", "malformed header", "header syntax"}},
+        "too many headers", "invalid header", "malformed header", "header syntax", "rfc 5322 compliant",
+        "multiple addresses in from", "multiple subject", "multiple from"}},
       // Who is sending: the envelope sender, the client host, its name or its authentication.
       {BounceReason::kPolicyBlocked, false,
        {"from domain", "client ip", "invalid ip", "my name was rejected", "sender address rejected",
         "sender rejected", "sender domain", "sender verify", "sender verification", "unroutable sender",
         "sender is not", "invalid sender", "bad sender", "sender denied", "sender blocked",
         "client host rejected", "helo command rejected", "unauthenticated", "not authenticated",
-        "authentication required", "spf", "dkim", "dmarc", "reverse dns", "ptr record", "rdns",
-        "reverse lookup", "cannot find your hostname", "cannot resolve your", "your ip", "your host",
+        "smtp authentication", "authentication required", "spf", "dkim", "dmarc", "reverse dns", "ptr record",
+        "rdns", "reverse lookup", "cannot find your hostname", "cannot resolve your", "your ip", "your host",
         "your server", "your network", "sender does not exist", "sender address does not exist",
         "sender unknown", "unknown sender", "sender address has"}},
       {BounceReason::kRelayDenied, false,
@@ -53,12 +65,14 @@ const std::vector<PhraseGroup>& Groups() {
         "not allowed to relay", "we do not relay", "does not relay", "not configured to relay", "no relaying",
         "relaying to", "rcpthosts", "not a gateway", "not local and not a gateway",
         "not in my list of allowed"}},
-      {BounceReason::kMailboxFull, false,
+      // A full mailbox is believed over a firm code: qmail and others send "over quota (#5.1.1)", and a
+      // full mailbox must not read as a dead address.
+      {BounceReason::kMailboxFull, true,
        {"mailbox full", "mailbox is full", "mail box full", "mailbox has exceeded", "mailbox exceeds",
         "mailbox size limit", "mailbox quota", "quota*", "over quota", "overquota", "exceeded storage",
         "exceeded its storage", "storage allocation", "out of storage", "storage space", "inbox is full",
         "inbox full", "box full", "box is full", "mailfolder is full", "account is full", "full mailbox",
-        "mailbox is over", "user is over", "insufficient space", "not enough space"}},
+        "mailbox is over", "user is over", "insufficient space", "not enough space", "mailbox exceeded"}},
       {BounceReason::kMessageTooLarge, false,
        {"too large", "too big", "message size", "mail size", "size limit", "size exceeds", "exceeds size",
         "exceeds the size", "exceeds the maximum size", "exceeds maximum size", "exceeds the maximum message",
@@ -81,7 +95,7 @@ const std::vector<PhraseGroup>& Groups() {
         "host or domain name not found", "name or service not known", "nxdomain", "no mx", "null mx",
         "unrouteable address", "unroutable address", "couldn't find a mail exchanger",
         "could not find a mail exchanger", "no mail exchanger", "does not accept mail", "accepts no mail",
-        "no mail server"}},
+        "no mail server", "no smtp service"}},
       {BounceReason::kUserUnknown, false,
        {"user unknown", "unknown user", "unknown recipient", "recipient unknown", "unknown address",
         "address unknown", "unknown mailbox", "mailbox unknown", "unknown local part",
@@ -96,13 +110,13 @@ const std::vector<PhraseGroup>& Groups() {
         "no longer with", "not listed in", "mailbox name not allowed", "undeliverable address"}},
       // The network (before the policy words: "connection refused" is not a refusal by policy).
       {BounceReason::kTemporary, false,
-       {"timed out", "timeout", "connection refused", "connection reset", "unreachable", "no route to host"}},
+       {"timed out", "timeout", "connection refused", "connection reset", "unreachable", "no route to host",
+        "socket error", "not responding", "did not accept our requests", "failing for a long time"}},
       // What is sent, or who sent it, in general terms.
       {BounceReason::kPolicyBlocked, false,
-       {"spam*", "filtered", "unwanted", "blocked", "blocking", "block list", "blocklist*", "blacklist*",
-        "black list*", "denylist*", "deny list", "dnsbl", "rbl", "sbl", "xbl", "pbl", "spamhaus", "spamcop",
-        "barracuda", "sorbs", "listed", "reputation", "policy", "policies", "unsolicited", "bulk", "ube",
-        "uce", "junk", "abuse", "complaint*", "not authorized", "unauthorized", "not allowed",
+       {"spam*", "filtered", "unwanted", "blocked", "blocking", "denylist*", "deny list", "rbl", "sbl",
+        "xbl", "pbl", "barracuda", "sorbs", "listed", "reputation", "policy", "policies", "unsolicited",
+        "bulk", "ube", "uce", "junk", "abuse", "complaint*", "not authorized", "unauthorized", "not allowed",
         "access denied", "prohibit*", "banned", "suspicious", "phishing", "fraud*", "refused", "denied",
         "security", "not accepted", "not permitted"}},
       {BounceReason::kContentRejected, false,
@@ -115,11 +129,12 @@ const std::vector<PhraseGroup>& Groups() {
         "command unrecognized", "unrecognized command", "command not recognized", "protocol error",
         "bad sequence", "insufficient system", "system storage", "disk full", "disk space", "no space left",
         "insufficient permission", "permission denied", "procmail", "not implemented", "improper sequence",
-        "command parameter"}},
+        "command parameter", "no such file or directory"}},
       // Greylisting, or a message that waited too long (as a DSN reports it).
       {BounceReason::kTemporary, false,
        {"greylist*", "graylist*", "grey listed", "gray listed", "grey listing", "gray listing",
-        "retry timeout", "giving up", "gave up", "expired", "too long", "delivery time"}},
+        "retry timeout", "giving up", "gave up", "expired", "too long", "delivery time",
+        "not delivered within", "aborted after"}},
   };
   // clang-format on
   return kGroups;
