@@ -131,14 +131,15 @@ std::string_view WithoutLeadingCodes(std::string_view text) {
   }
 }
 
-Role RoleOf(std::string_view line, size_t offset) {
+// `line_names_contact`: the line says "contact" (an address on it is one to write to, not a recipient).
+Role RoleOf(std::string_view line, size_t offset, bool line_names_contact) {
+  if (line_names_contact) return Role::kNotRecipient;
   std::string_view before = StripDecoration(line.substr(0, offset));
   static constexpr std::array<std::string_view, 8> kSenderLeads = {
       "from", "sender", "reply-to", "return-path", "envelope-from", "contact", "mailto", "sent by"};
   for (std::string_view lead : kSenderLeads) {
     if (EndsWithWord(before, lead)) return Role::kNotRecipient;
   }
-  if (ContainsIgnoreCase(line, "contact")) return Role::kNotRecipient;
   // The line starts with it, maybe after codes: "<x@y>: 550 …", "  x@y", "554 <x@y>... Unavailable".
   if (WithoutLeadingCodes(before).empty()) return Role::kRecipient;
   // A summary of the original ("  To: someone") names who it was sent to, not who failed.
@@ -172,9 +173,11 @@ std::vector<Mention> FindMentions(const std::vector<std::string_view>& lines,
   std::vector<std::string> excluded;
   size_t scanned = 0;
   for (size_t i = 0; i < lines.size() && scanned < kMaxAddressesScanned; ++i) {
-    for (const FoundAddress& found : FindAddresses(lines[i], kMaxAddressesScanned - scanned)) {
+    std::vector<FoundAddress> found_on_line = FindAddresses(lines[i], kMaxAddressesScanned - scanned);
+    const bool names_contact = !found_on_line.empty() && ContainsIgnoreCase(lines[i], "contact");
+    for (const FoundAddress& found : found_on_line) {
       ++scanned;
-      Role role = RoleOf(lines[i], found.offset);
+      Role role = RoleOf(lines[i], found.offset, names_contact);
       if (role == Role::kNotRecipient) {
         excluded.emplace_back(found.address);
         continue;
@@ -250,10 +253,11 @@ struct LineRange {
   size_t end = 0;
 };
 
+// The lines of `range`, at most kMaxEvidenceBytes of them (ClassifyReply reads less).
 std::string JoinLines(const std::vector<std::string_view>& lines, LineRange range) {
   std::string text;
-  for (size_t i = range.begin; i < range.end && i < lines.size(); ++i) {
-    text.append(lines[i]);
+  for (size_t i = range.begin; i < range.end && i < lines.size() && text.size() < kMaxEvidenceBytes; ++i) {
+    text.append(lines[i].substr(0, kMaxEvidenceBytes - text.size()));
     text += '\n';
   }
   return text;
@@ -261,15 +265,16 @@ std::string JoinLines(const std::vector<std::string_view>& lines, LineRange rang
 
 bool IsIndented(std::string_view line) { return !line.empty() && (line[0] == ' ' || line[0] == '\t'); }
 
-// The lines about the recipient whose first mention is lines[anchor]: up to the next recipient's. A
-// line that names the recipient and says what failed ("<x@y>: host … said: 550 …", Sendmail's "554
-// <x@y>... Service unavailable") keeps only its indented continuation lines: what follows is about
-// the next one (Sendmail names the next host before the next recipient).
+// A line where a recipient is named as one.
 struct Anchor {
   size_t line;
   std::string_view address;
 };
 
+// The lines about the recipient whose first mention is lines[anchor]: up to the next recipient's. A
+// line that names the recipient and says what failed ("<x@y>: host … said: 550 …", Sendmail's "554
+// <x@y>... Service unavailable") keeps only its indented continuation lines: what follows is about
+// the next one (Sendmail names the next host before the next recipient).
 LineRange EvidenceLines(const std::vector<std::string_view>& lines, size_t anchor, std::string_view address,
                         const std::vector<Anchor>& anchors) {
   LineRange range{anchor, lines.size()};
@@ -344,9 +349,9 @@ std::vector<RecipientEvidence> ReadPlainBounce(std::string_view notice, const Pl
     if (recipient.anchor)
       text = JoinLines(lines, EvidenceLines(lines, *recipient.anchor, recipient.address, anchors));
     if (!IsInformative(text)) text = JoinLines(lines, {0, first_anchor}) + text;
-    if (!IsInformative(text) && !recipient.anchor) text = std::string(notice);
+    if (!IsInformative(text) && !recipient.anchor) text = std::string(notice.substr(0, kMaxEvidenceBytes));
     if (!IsInformative(text)) text += std::string(context.subject);
-    text.resize(std::min(text.size(), kMaxEvidenceBytes));  // ClassifyReply reads less
+    text.resize(std::min(text.size(), kMaxEvidenceBytes));
     evidence.push_back({recipient.address, action, "", std::move(text), notice_reason});
   }
   return evidence;

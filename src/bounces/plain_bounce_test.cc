@@ -167,6 +167,18 @@ TEST(ReadPlainBounce, BoundsTheRecipients) {
   EXPECT_EQ(omitted, 950u);  // addresses past the first thousand are not even looked at
 }
 
+TEST(ReadPlainBounce, OneHugeLineOfAddressesStaysLinear) {
+  // Every address on one 200 KiB line that also says "contact": each is looked at once.
+  std::string line = "please contact";
+  for (int i = 0; line.size() < 200000; ++i) line += " <user" + std::to_string(i) + "@example.org>";
+  EXPECT_TRUE(Read(line + "\n").empty());
+  line.replace(0, 14, "failed:");
+  size_t omitted = 0;
+  std::vector<RecipientEvidence> evidence = ReadPlainBounce(line + "\n550 5.1.1 unknown\n", {}, 100, omitted);
+  ASSERT_EQ(evidence.size(), 1u);  // the one after "failed:"; the others are merely mentioned
+  EXPECT_LE(evidence[0].diagnostic.size(), 8192u);
+}
+
 TEST(ReadPlainBounce, GarbageGivesNothing) {
   EXPECT_TRUE(Read("").empty());
   EXPECT_TRUE(Read("no addresses here, 550 5.1.1 user unknown\n").empty());

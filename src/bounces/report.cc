@@ -230,25 +230,35 @@ class ReportReader {
     }
     if (evidence.empty() && ContainsIgnoreCase(split_.notice, "Final-Recipient:"))
       evidence = ReadDeliveryStatus(split_.notice, field_limits_, limits_.max_recipients, omitted);
-    for (RecipientEvidence& recipient : evidence) {
-      if (recipient.diagnostic.empty()) recipient.diagnostic = TextAbout(recipient.recipient);
-    }
+    AddTextAbout(evidence);
     return evidence;
   }
 
-  // What the notification's text says about one recipient a DSN names without a Diagnostic-Code: its
-  // human-readable part, before any delivery-status fields pasted into it.
-  std::string TextAbout(const std::string& recipient) const {
+  // Gives the recipients a DSN names without a Diagnostic-Code what the notification's text says about
+  // them: its human-readable part, before any delivery-status fields pasted into it, read once for all.
+  void AddTextAbout(std::vector<RecipientEvidence>& evidence) const {
     PlainBounceContext context = Context();
-    context.failed_recipients = {recipient};
+    context.failed_recipients.clear();
+    for (const RecipientEvidence& recipient : evidence) {
+      if (recipient.diagnostic.empty()) context.failed_recipients.push_back(recipient.recipient);
+    }
+    if (context.failed_recipients.empty()) return;
     std::string_view prose = split_.notice;
     for (std::string_view start :
          {"Reporting-MTA:", "Final-Recipient:", "Original-Recipient:", "Arrival-Date:"})
       prose = prose.substr(0, FindIgnoreCase(prose, start));
     size_t ignored = 0;
-    std::vector<RecipientEvidence> found = ReadPlainBounce(prose, context, 1, ignored);
-    if (found.empty() || !IsInformative(found.front().diagnostic)) return {};
-    return std::move(found.front().diagnostic);
+    std::vector<RecipientEvidence> found =
+        ReadPlainBounce(prose, context, context.failed_recipients.size(), ignored);
+    for (RecipientEvidence& recipient : evidence) {
+      if (!recipient.diagnostic.empty()) continue;
+      for (RecipientEvidence& text : found) {
+        if (SameAddress(text.recipient, recipient.recipient) && IsInformative(text.diagnostic)) {
+          recipient.diagnostic = std::move(text.diagnostic);
+          break;
+        }
+      }
+    }
   }
 
   bool IsAutoReplyMessage() const {
