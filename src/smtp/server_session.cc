@@ -169,7 +169,7 @@ ServerStep ServerSession::Hello(std::string_view argument, bool esmtp) {
       options_.hostname, "PIPELINING", "SIZE " + std::to_string(options_.max_message_bytes),
       "8BITMIME",        "SMTPUTF8",   "ENHANCEDSTATUSCODES"};
   if (options_.tls_available && !tls_) lines.push_back("STARTTLS");
-  if (tls_) lines.push_back("AUTH PLAIN LOGIN");  // never offered in clear (RFC 4954 §4)
+  if (tls_ && !options_.inbound) lines.push_back("AUTH PLAIN LOGIN");  // never offered in clear (RFC 4954 §4)
   std::string reply;
   for (size_t i = 0; i < lines.size(); ++i) {
     if (i > 0) reply += kCrlf;
@@ -208,6 +208,7 @@ void ServerSession::OnTlsStarted() {
 // AUTH (RFC 4954): PLAIN (RFC 4616) and LOGIN ----------------------------------------------------
 
 ServerStep ServerSession::OnAuth(std::string_view argument) {
+  if (options_.inbound) return Say("502 5.5.1 AUTH not available");
   if (client_name_.empty()) return Say("503 5.5.1 Send EHLO first");
   if (!tls_) return Say("530 5.7.0 Must issue a STARTTLS command first");
   if (authenticated_) return Say("503 5.5.1 Already authenticated");
@@ -317,6 +318,10 @@ void ServerSession::SetAuthorized(bool require_tls, SenderCheck check_sender) {
   authorized_ = true;
   require_tls_ = require_tls;
   check_sender_ = std::move(check_sender);
+}
+
+void ServerSession::SetRecipientCheck(RecipientCheck check_recipient) {
+  check_recipient_ = std::move(check_recipient);
 }
 
 // Commands outside a transaction ----------------------------------------------------------------

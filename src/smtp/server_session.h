@@ -11,9 +11,12 @@
 // Policy kept here: AUTH is offered and accepted only under TLS (before: 530 5.7.0); MAIL needs an
 // authorised client (SetAuthorized: after AUTH, or a trusted network) and, when TLS is required, TLS;
 // the sender's domain is asked of the SenderCheck the connection installs; SIZE above the limit is
-// refused at MAIL (552 5.3.4); at most `max_recipients` per message (452 4.5.3); a session that gives
-// `max_errors` error replies, or `max_junk_commands` NOOP/RSET/VRFY/HELP/unknown commands, is told
-// 421 4.7.0 and closed.
+// refused at MAIL (552 5.3.4); at most `max_recipients` per message (452 4.5.3); each recipient is
+// asked of the RecipientCheck the connection installs, if any; a session that gives `max_errors`
+// error replies, or `max_junk_commands` NOOP/RSET/VRFY/HELP/unknown commands, is told 421 4.7.0 and
+// closed. An inbound session (ServerOptions::inbound: Herald's MX for bounces and complaints) takes
+// mail from anyone, the null sender included, without AUTH, which it neither offers nor accepts
+// (502 5.5.1): its RecipientCheck is what keeps it from being an open relay.
 //
 // Replies carry RFC 3463 enhanced status codes, except the greeting and the replies to EHLO and HELO
 // (RFC 2034 §3), and name nothing the client sent.
@@ -60,6 +63,7 @@ struct ServerOptions {
   int max_junk_commands = 100;
   bool tls_available = true;  // a certificate is loaded, so STARTTLS may be offered
   bool implicit_tls = false;  // the session runs inside TLS from its first byte (port 465)
+  bool inbound = false;       // an inbound MX: no AUTH, MAIL from anyone (see above)
 };
 
 // An envelope address as given on MAIL or RCPT.
@@ -122,6 +126,9 @@ enum class DataOutcome {
 
 // Asked at MAIL FROM: nullopt accepts the sender; a reply refuses it (e.g. 550 5.7.1 naming the domain).
 using SenderCheck = std::function<std::optional<ServerReply>(const Path& sender)>;
+// Asked at RCPT TO (within max_recipients): nullopt accepts the recipient; a reply refuses it (e.g.
+// 550 5.1.1). The path's address is untrusted: the check must not trust its case or its form.
+using RecipientCheck = std::function<std::optional<ServerReply>(const Path& recipient)>;
 
 class ServerSession {
  public:
@@ -158,6 +165,9 @@ class ServerSession {
   // before MAIL (530 5.7.0); `check_sender` judges MAIL FROM (empty: every sender is accepted; a
   // reply it gives that is not 4xx/5xx is sent as 451 4.3.0).
   void SetAuthorized(bool require_tls, SenderCheck check_sender);
+  // Every RCPT is asked of `check_recipient` (a reply it gives that is not 4xx/5xx is sent as 451
+  // 4.3.0). The listener's policy, not the client's: it survives STARTTLS.
+  void SetRecipientCheck(RecipientCheck check_recipient);
 
   bool tls() const { return tls_; }
   bool authenticated() const { return authenticated_; }
@@ -226,6 +236,7 @@ class ServerSession {
   bool authorized_ = false;      // SetAuthorized was called
   bool require_tls_ = false;
   SenderCheck check_sender_;
+  RecipientCheck check_recipient_;
   int errors_ = 0;
   int junk_commands_ = 0;
 };

@@ -67,7 +67,7 @@ ServerStep ServerSession::SayServerReply(const ServerReply& reply, bool positive
 ServerStep ServerSession::OnMail(std::string_view argument) {
   if (client_name_.empty()) return Say("503 5.5.1 Send EHLO first");
   if (in_transaction_) return Say("503 5.5.1 Nested MAIL command");
-  if (!authorized_) return Say("530 5.7.0 Authentication required");
+  if (!authorized_ && !options_.inbound) return Say("530 5.7.0 Authentication required");
   if (require_tls_ && !tls_) return Say("530 5.7.0 Must issue a STARTTLS command first");
   MailArguments mail = ParseMailArguments(argument);
   if (mail.error != ArgumentError::kNone) {
@@ -102,6 +102,11 @@ ServerStep ServerSession::OnRcpt(std::string_view argument) {
     ++recipients_over_;
     return Say("452 4.5.3 Too many recipients", Action::kNone,
                /*counts_as_error=*/recipients_over_ > kRecipientOvershoot);
+  }
+  if (check_recipient_) {
+    if (std::optional<ServerReply> refusal = check_recipient_(rcpt.recipient)) {
+      return SayServerReply(*refusal, /*positive_allowed=*/false);
+    }
   }
   envelope_.rcpt_to.push_back(std::move(rcpt.recipient));
   return Say("250 2.1.5 Recipient OK");
