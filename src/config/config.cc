@@ -284,6 +284,24 @@ const std::vector<KeyDef>& KeyDefs() {
       {{"smtp.submissions.listen", ValueType::kString, "127.0.0.1:465",
         "SMTP relay inside TLS from the first byte (host:port); empty: not served."},
        [](Config& c, const std::string& v) { return AssignListen(c.smtp.submissions_listen, v); }},
+      {{"smtp.inbound.listen", ValueType::kString, "",
+        "Inbound SMTP listener for bounces and complaints (host:port; port 25 in production); empty: not served."},
+       [](Config& c, const std::string& v) { return AssignListen(c.smtp.inbound.listen, v); }},
+      {{"smtp.inbound.max_message_size", ValueType::kInteger, "10000000",
+        "Largest report the inbound listener takes, in bytes, advertised as SIZE; larger gets 552 5.3.4."},
+       [](Config& c, const std::string& v) {
+         return Assign(c.smtp.inbound.max_message_size, [&] { return ParseInteger(v, 1024, int64_t{1} << 30); });
+       }},
+      {{"smtp.inbound.max_recipients", ValueType::kInteger, "10",
+        "Recipients per message at the inbound listener; more get 452 4.5.3."},
+       [](Config& c, const std::string& v) {
+         return Assign(c.smtp.inbound.max_recipients, [&] { return ParseInteger(v, 1, 1000); });
+       }},
+      {{"smtp.inbound.max_connections", ValueType::kInteger, "100",
+        "Connections at once to the inbound listener; more are told 421 4.7.0 and closed."},
+       [](Config& c, const std::string& v) {
+         return Assign(c.smtp.inbound.max_connections, [&] { return ParseInteger(v, 1, 100000); });
+       }},
       {{"smtp.hostname", ValueType::kString, "", "Name in the SMTP greeting and EHLO reply; empty means this machine's host name."},
        [](Config& c, const std::string& v) {
          c.smtp.hostname = v;

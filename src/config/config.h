@@ -87,6 +87,14 @@ struct Config {
     Duration data_timeout{};
     int auth_failure_limit = 0;
     Duration auth_failure_window{};
+    // The inbound listener (DESIGN §4): bounces and complaints sent to the return-path addresses.
+    // Its sessions share hostname, errors, junk commands and timeouts with the relay's.
+    struct Inbound {
+      std::optional<HostPort> listen;  // unset: not served (port 25 in production)
+      uint64_t max_message_size = 0;
+      int max_recipients = 0;
+      int max_connections = 0;
+    } inbound;
   } smtp;
 
   struct Tls {

@@ -14,8 +14,8 @@ namespace herald::core {
 struct Suppression {
   std::string account_id;
   std::string address;  // addr-spec, lowercased
-  std::string reason;   // e.g. "user_unknown"
-  std::string source;   // "hard_bounce"; later "complaint", "manual"
+  std::string reason;   // e.g. "user_unknown" (a bounce), "abuse" (a complaint), or the caller's words
+  std::string source;   // "bounce", "complaint" or "manual"
   std::optional<std::string> message_id;  // the message that caused it, when one did
   TimePoint created_at;
 };

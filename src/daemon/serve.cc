@@ -3,14 +3,15 @@
 //   HTTP threads ── api ───┐
 //                          ├── intake ──▶ store (durable) ──▶ scheduled queue
 //   (same threads) smtpd ──┘                                     │
+//   (same threads) inbound smtpd ── report recorder ──▶ store (bounced, complained, suppressions)
 //   delivery thread ◀──────────── dispatcher ◀───────────────────┘ ── transport (capture | relay | mx)
 //                                      └─ (mx) MX router ── caching resolver ── c-ares resolver
 //   intake ── domain directory (the sending gate, DKIM signers) ◀── domain service ◀── api /v1/domains
 //   domains thread: the periodic re-check, and the c-ares resolver of domain verification
 //
 // Shutdown (SIGINT/SIGTERM): /readyz turns 503, the HTTP server stops accepting and finishes the
-// requests in flight, the SMTP relay stops accepting and tells its clients 421 (a half-sent message is
-// dropped whole; one being stored is stored and answered first), the dispatcher lets attempts in flight record their outcome,
+// requests in flight, the SMTP relay and the inbound listener stop accepting and tell their clients
+// 421 (a half-sent message is dropped whole; one being stored is stored and answered first), the dispatcher lets attempts in flight record their outcome,
 // then the store drains its last commits. Whatever waits in the queue resumes at the next start.
 #include <utility>
 #include <boost/asio/executor_work_guard.hpp>
@@ -38,6 +39,10 @@
 #include "http/server.h"
 #include "intake/intake.h"
 #include "queue/recovery.h"
+#include "reports/recorder.h"
+#include "reports/return_paths.h"
+#include "smtpd/inbound_policy.h"
+#include "smtpd/relay_policy.h"
 #include "smtpd/server.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "tls/server_context.h"
@@ -102,8 +107,8 @@ std::string DeliveryDescription(const config::Config& config) {
 
 smtpd::ServerOptions SmtpOptions(const config::Config& config) {
   smtpd::ServerOptions options;
-  if (config.smtp.submission_listen) options.submission_listen = config.smtp.submission_listen->ToString();
-  if (config.smtp.submissions_listen) options.submissions_listen = config.smtp.submissions_listen->ToString();
+  if (config.smtp.submission_listen) options.listen = config.smtp.submission_listen->ToString();
+  if (config.smtp.submissions_listen) options.implicit_tls_listen = config.smtp.submissions_listen->ToString();
   options.max_connections = static_cast<size_t>(config.smtp.max_connections);
   smtp::ServerOptions& protocol = options.session.protocol;
   protocol.hostname = config.smtp.hostname;
@@ -113,6 +118,18 @@ smtpd::ServerOptions SmtpOptions(const config::Config& config) {
   protocol.max_junk_commands = config.smtp.max_junk_commands;
   options.session.command_timeout = config.smtp.command_timeout;
   options.session.data_timeout = config.smtp.data_timeout;
+  return options;
+}
+
+// The inbound listener: the relay's session settings, its own size, recipient and connection limits.
+smtpd::ServerOptions InboundOptions(const config::Config& config) {
+  smtpd::ServerOptions options = SmtpOptions(config);
+  options.listen = config.smtp.inbound.listen->ToString();
+  options.implicit_tls_listen.reset();
+  options.max_connections = static_cast<size_t>(config.smtp.inbound.max_connections);
+  options.session.protocol.inbound = true;
+  options.session.protocol.max_message_bytes = config.smtp.inbound.max_message_size;
+  options.session.protocol.max_recipients = static_cast<size_t>(config.smtp.inbound.max_recipients);
   return options;
 }
 
@@ -166,6 +183,14 @@ int Serve(const CommonOptions& options) {
       return 1;
     }
     tls = std::move(*made);
+  } else if (config.smtp.inbound.listen) {
+    // The inbound listener offers STARTTLS when it can; without a certificate it serves in clear.
+    auto made = tls::MakeServerContext(config.tls.cert_file, config.tls.key_file);
+    if (made.ok()) {
+      tls = std::move(*made);
+    } else {
+      log->warn("the inbound listener offers no STARTTLS: {}", made.status().message());
+    }
   }
 
   // Sending domains: the gate and the DKIM keys, loaded before anything can be accepted.
@@ -263,9 +288,22 @@ int Serve(const CommonOptions& options) {
                          : config.tracking.base_url,
                      tracking);
 
-  smtpd::SmtpServer smtp_server(http_io, SmtpOptions(config), {relay_access, auth_throttle, intake, tls.get()});
-  if (Status s = smtp_server.Start(); !s.ok()) {
-    log->error("SMTP relay: {}", s.ToString());
+  smtpd::SmtpServer smtp_server(http_io, SmtpOptions(config),
+                                 {smtpd::RelayPolicies({relay_access, auth_throttle, intake}), tls.get()});
+  // Bounces and complaints: the inbound listener, on the HTTP threads too.
+  const reports::ReturnPathHosts return_paths((*domains)->directory(), config.domains.return_path_prefix,
+                                              config.delivery.return_path_domain);
+  reports::ReportRecorder recorder(*store, return_paths, clock, bounces::ReadLimits{});
+  std::optional<smtpd::SmtpServer> inbound_server;
+  if (config.smtp.inbound.listen)
+    inbound_server.emplace(http_io, InboundOptions(config), smtpd::SessionServices{smtpd::InboundPolicies(recorder), tls.get()});
+  Status smtp_started = smtp_server.Start();
+  if (smtp_started.ok() && inbound_server) {
+    smtp_started = inbound_server->Start();
+    if (!smtp_started.ok()) smtp_server.Stop();
+  }
+  if (!smtp_started.ok()) {
+    log->error("SMTP: {}", smtp_started.ToString());
     server.Stop();
     stop_delivery();
     http_io.run();
@@ -280,17 +318,21 @@ int Serve(const CommonOptions& options) {
     accepting = false;
     server.Stop();
     smtp_server.Stop();
+    if (inbound_server) inbound_server->Stop();
     stop_delivery();
   });
 
   // The SMTP lines come first: "serving http://" is the line that says the daemon is ready.
-  if (smtp_server.submission_port() != 0) {
-    log->info("serving smtp://{}:{} (SMTP relay, STARTTLS)", config.smtp.submission_listen->host,
-              smtp_server.submission_port());
+  if (smtp_server.port() != 0) {
+    log->info("serving smtp://{}:{} (SMTP relay, STARTTLS)", config.smtp.submission_listen->host, smtp_server.port());
   }
-  if (smtp_server.submissions_port() != 0) {
+  if (smtp_server.implicit_tls_port() != 0) {
     log->info("serving smtps://{}:{} (SMTP relay, implicit TLS)", config.smtp.submissions_listen->host,
-              smtp_server.submissions_port());
+              smtp_server.implicit_tls_port());
+  }
+  if (inbound_server) {
+    log->info("serving inbound smtp://{}:{} (bounces and complaints{})", config.smtp.inbound.listen->host,
+              inbound_server->port(), tls ? ", STARTTLS" : "");
   }
   log->info("herald {} serving http://{}:{} (delivery: {}, {} messages resumed from the queue)", kVersion,
             config.http.listen.host, server.port(), DeliveryDescription(config), *recovered);

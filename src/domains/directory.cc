@@ -81,6 +81,13 @@ bool DomainDirectory::IsFlaggedMarketing(std::string_view name) const {
   return false;
 }
 
+std::optional<std::string> DomainDirectory::TransactionalOwner(std::string_view name) const {
+  std::shared_ptr<const Snapshot> snapshot = Current();
+  auto found = snapshot->find(std::string(name));
+  if (found == snapshot->end() || found->second.purpose != core::DomainPurpose::kTransactional) return std::nullopt;
+  return found->second.account_id;
+}
+
 Result<SendingIdentity> DomainDirectory::ForSending(std::string_view account_id, std::string_view from_domain) const {
   Result<std::string> ascii = dns::ToAsciiDomain(from_domain);
   if (!ascii.ok()) return Refused(from_domain, "is not a valid domain name");

@@ -21,6 +21,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -59,6 +60,11 @@ class DomainDirectory {
 
   // Whether `name` (lowercase A-labels) is flagged as a marketing domain by configuration.
   bool IsFlaggedMarketing(std::string_view name) const;
+
+  // The account that registered `name` (lowercase A-labels) as a transactional domain, whatever its
+  // status: its return-path host takes the bounces of what it sent, even once its DNS broke. nullopt
+  // for an unknown or marketing domain.
+  std::optional<std::string> TransactionalOwner(std::string_view name) const;
 
  private:
   struct Entry {

@@ -102,6 +102,17 @@ TEST_F(DomainDirectoryTest, AReloadKeepsTheSignersOfUnchangedDomains) {
   EXPECT_FALSE(directory.ForSending("acct_a", "shop.example").ok());
 }
 
+TEST_F(DomainDirectoryTest, TransactionalOwnersWhateverTheirStatus) {
+  DomainDirectory directory(secrets_, {false, {}, "bounces"});
+  directory.Load({Domain("acct_a", "shop.example", DomainStatus::kVerified),
+                  Domain("acct_a", "new.example", DomainStatus::kPending),
+                  Domain("acct_b", "brand.example", DomainStatus::kVerified, DomainPurpose::kMarketing)});
+  EXPECT_EQ(directory.TransactionalOwner("shop.example"), "acct_a");
+  EXPECT_EQ(directory.TransactionalOwner("new.example"), "acct_a");
+  EXPECT_EQ(directory.TransactionalOwner("brand.example"), std::nullopt);
+  EXPECT_EQ(directory.TransactionalOwner("nowhere.example"), std::nullopt);
+}
+
 TEST(NewDkimKeys, APairWithFreshSelectorsSealed) {
   const SecretBox secrets = SecretBox::WithKey({3});
   auto first = NewDkimKeys(secrets, {}, kNow, core::DkimKeyState::kActive);

@@ -84,7 +84,9 @@ void Intake::SignAndStore(const domains::SendingIdentity& identity, storage::New
                            done(outcome.status());
                            return;
                          }
-                         if (!outcome->duplicate) queue_.Schedule(std::move(queued));
+                         // A message to a suppressed recipient is recorded, never scheduled.
+                         if (!outcome->duplicate && outcome->status == core::MessageStatus::kQueued)
+                           queue_.Schedule(std::move(queued));
                          done(Accepted{outcome->message_id, outcome->status, outcome->duplicate});
                        });
 }

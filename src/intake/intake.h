@@ -7,6 +7,10 @@
 //         DKIM-sign it → store one record per recipient, sharing the signed bytes, in one durable
 //         commit → schedule them
 //
+// Suppression: a recipient on the account's suppression list is checked inside the commit that
+// stores the message (storage::NewMessage): its message is recorded with status `suppressed` and a
+// `suppressed` event, never scheduled, and the caller is told that status (Accepted::status).
+//
 // The sender's domain is checked by the DomainDirectory (domains/directory.h): a message from a
 // domain that is not a verified domain of the account is refused; one that passes is signed once,
 // here, before the commit (never again at each attempt), leaves with a VERP sender at the domain's
@@ -14,7 +18,7 @@
 //
 // `done` runs once the message is on disk (or with the reason it is not); only then may the caller
 // acknowledge it. Intake never delivers: delivery takes messages from the scheduled queue.
-// Later steps (campaign and profile, suppression, quota, rendering) slot in as further named steps.
+// Later steps (quota, rate limits) slot in as further named steps.
 //
 // Thread-safety: Submit may be called concurrently from any thread; `done` runs on a storage thread
 // and must be quick. Untrusted input: a SendRequest's fields are already validated by the caller
@@ -91,6 +95,8 @@ struct SmtpSubmission {
 
 struct Accepted {
   std::string id;
+  // kQueued, or kSuppressed: the recipient is on the account's suppression list and the message was
+  // recorded but will not be sent. A duplicate answers the earlier message's current status.
   core::MessageStatus status = core::MessageStatus::kQueued;
   bool duplicate = false;  // an earlier message with the same idempotency key
 };
@@ -133,11 +139,12 @@ class Intake {
   // campaign's status). Errors as Trigger's, but PermissionDenied and the campaign's status.
   Result<campaigns::RenderedContent> Preview(const TriggerRequest& request);
 
-  // Accepts `submission`; `done` gets the new messages' ids in recipient order. Errors:
+  // Accepts `submission`; `done` gets the new messages in recipient order (each kQueued or
+  // kSuppressed). Errors:
   // InvalidArgument (the message cannot be parsed, or its X-Herald-* headers are wrong),
   // PermissionDenied (its From: domain is not one of the connection's, or may not send), or the
   // store's error (nothing was stored).
-  void SubmitSmtp(SmtpSubmission submission, storage::ResultCallback<std::vector<std::string>> done);
+  void SubmitSmtp(SmtpSubmission submission, storage::ResultCallback<std::vector<Accepted>> done);
 
  private:
   struct Rendered;  // a trigger's campaign, profile write and rendered content (trigger.cc)

@@ -63,7 +63,7 @@ Result<storage::NewMessageGroup> Intake::BuildGroup(SmtpSubmission& submission, 
   return group;
 }
 
-void Intake::SubmitSmtp(SmtpSubmission submission, storage::ResultCallback<std::vector<std::string>> done) {
+void Intake::SubmitSmtp(SmtpSubmission submission, storage::ResultCallback<std::vector<Accepted>> done) {
   TimePoint now = clock_.Now();
   auto built = BuildGroup(submission, now);
   if (!built.ok()) return done(built.status());
@@ -72,18 +72,20 @@ void Intake::SubmitSmtp(SmtpSubmission submission, storage::ResultCallback<std::
   for (const core::MessageRecord& record : built->records)
     queued.push_back({record.id, now, 0, now, core::DomainOf(record.rcpt_to), record.pool});
   store_.InsertMessageGroup(std::move(*built), [this, queued = std::move(queued), done = std::move(done)](
-                                                   Status stored) mutable {
+                                                   Result<std::vector<core::MessageStatus>> stored) mutable {
     if (!stored.ok()) {
-      done(stored);
+      done(stored.status());
       return;
     }
-    std::vector<std::string> ids;
-    ids.reserve(queued.size());
-    for (queue::QueuedMessage& message : queued) {
-      ids.push_back(message.id);
-      queue_.Schedule(std::move(message));
+    std::vector<Accepted> accepted;
+    accepted.reserve(queued.size());
+    for (size_t i = 0; i < queued.size(); ++i) {
+      const core::MessageStatus status = i < stored->size() ? (*stored)[i] : core::MessageStatus::kQueued;
+      accepted.push_back({queued[i].id, status, false});
+      // A suppressed recipient's record is kept, never sent.
+      if (status == core::MessageStatus::kQueued) queue_.Schedule(std::move(queued[i]));
     }
-    done(std::move(ids));
+    done(std::move(accepted));
   });
 }
 

@@ -26,11 +26,11 @@ struct ServerState : std::enable_shared_from_this<ServerState> {
 
   asio::io_context& io;
   const ServerOptions options;
-  SessionOptions submission_session;   // STARTTLS offered when a certificate is loaded
-  SessionOptions submissions_session;  // TLS from the first byte
+  SessionOptions starttls_session;      // STARTTLS offered when a certificate is loaded
+  SessionOptions implicit_tls_session;  // TLS from the first byte
   SessionServices services;
-  std::optional<tcp::acceptor> submission;
-  std::optional<tcp::acceptor> submissions;
+  std::optional<tcp::acceptor> starttls;
+  std::optional<tcp::acceptor> implicit_tls;
 
   mutable std::mutex mutex;
   bool stopped = false;
@@ -133,40 +133,40 @@ uint16_t PortOf(const std::optional<tcp::acceptor>& acceptor) {
 
 SmtpServer::SmtpServer(asio::io_context& io, ServerOptions options, SessionServices services)
     : state_(std::make_shared<internal::ServerState>(io, std::move(options), services)) {
-  state_->submission_session = state_->options.session;
-  state_->submission_session.protocol.tls_available = services.tls != nullptr;
-  state_->submission_session.protocol.implicit_tls = false;
-  state_->submissions_session = state_->options.session;
-  state_->submissions_session.protocol.tls_available = services.tls != nullptr;
-  state_->submissions_session.protocol.implicit_tls = true;
+  state_->starttls_session = state_->options.session;
+  state_->starttls_session.protocol.tls_available = services.tls != nullptr;
+  state_->starttls_session.protocol.implicit_tls = false;
+  state_->implicit_tls_session = state_->options.session;
+  state_->implicit_tls_session.protocol.tls_available = services.tls != nullptr;
+  state_->implicit_tls_session.protocol.implicit_tls = true;
 }
 
 SmtpServer::~SmtpServer() { Stop(); }
 
 Status SmtpServer::Start() {
   const ServerOptions& options = state_->options;
-  if (options.submissions_listen && state_->services.tls == nullptr) {
+  if (options.implicit_tls_listen && state_->services.tls == nullptr) {
     return Status::FailedPrecondition("the implicit-TLS port needs a certificate");
   }
-  if (options.submission_listen) HERALD_RETURN_IF_ERROR(Listen(state_->io, *options.submission_listen, state_->submission));
-  if (options.submissions_listen) {
-    Status s = Listen(state_->io, *options.submissions_listen, state_->submissions);
+  if (options.listen) HERALD_RETURN_IF_ERROR(Listen(state_->io, *options.listen, state_->starttls));
+  if (options.implicit_tls_listen) {
+    Status s = Listen(state_->io, *options.implicit_tls_listen, state_->implicit_tls);
     if (!s.ok()) {
-      state_->submission.reset();
+      state_->starttls.reset();
       return s;
     }
   }
-  if (state_->submission) {
-    asio::co_spawn(state_->io, state_->Accept(*state_->submission, state_->submission_session), asio::detached);
+  if (state_->starttls) {
+    asio::co_spawn(state_->io, state_->Accept(*state_->starttls, state_->starttls_session), asio::detached);
   }
-  if (state_->submissions) {
-    asio::co_spawn(state_->io, state_->Accept(*state_->submissions, state_->submissions_session), asio::detached);
+  if (state_->implicit_tls) {
+    asio::co_spawn(state_->io, state_->Accept(*state_->implicit_tls, state_->implicit_tls_session), asio::detached);
   }
   return Status::Ok();
 }
 
-uint16_t SmtpServer::submission_port() const { return PortOf(state_->submission); }
-uint16_t SmtpServer::submissions_port() const { return PortOf(state_->submissions); }
+uint16_t SmtpServer::port() const { return PortOf(state_->starttls); }
+uint16_t SmtpServer::implicit_tls_port() const { return PortOf(state_->implicit_tls); }
 
 void SmtpServer::Stop() {
   std::vector<std::shared_ptr<SessionHandle>> live;
@@ -180,8 +180,8 @@ void SmtpServer::Stop() {
   }
   asio::post(state_->io, [state = state_] {
     boost::system::error_code ec;
-    if (state->submission) state->submission->close(ec);
-    if (state->submissions) state->submissions->close(ec);
+    if (state->starttls) state->starttls->close(ec);
+    if (state->implicit_tls) state->implicit_tls->close(ec);
   });
   for (auto& session : live) session->Shutdown();
 }

@@ -1,8 +1,10 @@
-// SmtpServer: the SMTP relay's listeners (DESIGN §2.2): a submission port that offers STARTTLS and a
-// port that runs TLS from the first byte, sharing one connection limit.
+// SmtpServer: the listeners of one SMTP service, sharing one connection limit and one SessionPolicy
+// factory: a port that offers STARTTLS (when a certificate is loaded) and a port that runs TLS from
+// the first byte. The SMTP relay (DESIGN §2.2) has both (submission, submissions); the inbound
+// listener (§4) the first only.
 //
-// Each accepted connection gets its own strand and Session. Over smtp.max_connections, a new
-// connection is told "421 4.7.0 … too many connections" and closed at once.
+// Each accepted connection gets its own strand and Session. Over max_connections, a new connection is
+// told "421 4.7.0 … too many connections" and closed at once.
 //
 // Thread-safety: runs on the io_context it is given, which any number of threads may run. Start is
 // called once; Stop and the accessors may be called from any thread.
@@ -24,8 +26,8 @@
 namespace herald::smtpd {
 
 struct ServerOptions {
-  std::optional<std::string> submission_listen;   // host:port (port 0: pick one); unset: not served
-  std::optional<std::string> submissions_listen;  // host:port; unset: not served
+  std::optional<std::string> listen;               // host:port (port 0: pick one); unset: not served
+  std::optional<std::string> implicit_tls_listen;  // host:port; unset: not served
   size_t max_connections = 1000;
   SessionOptions session;
 };
@@ -47,8 +49,8 @@ class SmtpServer {
   Status Start();
 
   // The bound ports (the ones the system picked for port 0); 0 when not served.
-  uint16_t submission_port() const;
-  uint16_t submissions_port() const;
+  uint16_t port() const;
+  uint16_t implicit_tls_port() const;
 
   // Stops accepting and asks every session to end (see SessionHandle::Shutdown). Idempotent.
   void Stop();

@@ -12,7 +12,6 @@
 #include <string>
 #include <vector>
 
-#include "base/await_callback.h"
 #include "base/log.h"
 #include "base/printable.h"
 #include "smtp/data_receiver.h"
@@ -28,27 +27,6 @@ using boost::system::error_code;
 constexpr size_t kReadChunk = 64 * 1024;
 constexpr Duration kWriteTimeout{60'000};
 constexpr Duration kHandshakeTimeout{30'000};
-constexpr size_t kMaxIdsInReply = 8;  // the 250 after DATA names this many ids, then counts the rest
-
-// Turns intake's answer into the reply to the final dot.
-smtp::ServerReply ReplyFor(const Result<std::vector<std::string>>& stored) {
-  if (stored.ok()) {
-    std::string text = "Ok: queued as";
-    for (size_t i = 0; i < stored->size() && i < kMaxIdsInReply; ++i) text += " " + (*stored)[i];
-    if (stored->size() > kMaxIdsInReply) text += " and " + std::to_string(stored->size() - kMaxIdsInReply) + " more";
-    return {250, "2.0.0", text};
-  }
-  const Status& s = stored.status();
-  switch (s.code()) {
-    case Code::kPermissionDenied:
-      return {550, "5.7.1", Printable(s.message(), 300)};
-    case Code::kInvalidArgument:
-      return {550, "5.6.0", Printable(s.message(), 300)};
-    default:
-      return {451, "4.3.0", "Temporary failure storing the message; try again later"};
-  }
-}
-
 class SessionImpl final : public SessionHandle, public std::enable_shared_from_this<SessionImpl> {
  public:
   SessionImpl(tcp::socket socket, const SessionOptions& options, SessionServices services, std::function<void()> ended)
@@ -61,16 +39,17 @@ class SessionImpl final : public SessionHandle, public std::enable_shared_from_t
     error_code ec;
     tcp::endpoint remote = socket_.remote_endpoint(ec);
     if (!ec) {
-      peer_ = remote.address().to_string();
+      peer_.address = remote.address().to_string();
       if (remote.address().is_v4()) {
         auto bytes = remote.address().to_v4().to_bytes();
-        client_ = core::IpAddress::FromBytes(bytes);
+        peer_.ip = core::IpAddress::FromBytes(bytes);
       } else {
         auto bytes = remote.address().to_v6().to_bytes();
-        client_ = core::IpAddress::FromBytes(bytes);
+        peer_.ip = core::IpAddress::FromBytes(bytes);
       }
     }
     socket_.set_option(tcp::no_delay(true), ec);
+    policy_ = services_.policies(peer_);
     Disarm();
   }
 
@@ -204,9 +183,7 @@ class SessionImpl final : public SessionHandle, public std::enable_shared_from_t
       tls_.emplace(socket_, *services_.tls);
       if (!co_await Handshake()) co_return;
     }
-    if (client_) {
-      if (auto trusted = services_.access.ForClientAddress(*client_)) Authorize(*trusted, Via::kTrustedNetwork);
-    }
+    policy_->Begin(protocol_);
     out_ += protocol_.Greeting().output;
 
     std::string line;
@@ -215,7 +192,7 @@ class SessionImpl final : public SessionHandle, public std::enable_shared_from_t
       smtp::ServerStep step;
       if (got == LineResult::kClosed) {
         if (timed_out_) {
-          log->info("{}: timed out waiting for a command", peer_);
+          log->info("{}: timed out waiting for a command", peer_.address);
           timed_out_ = false;
           out_ += protocol_.OnTimeout().output;
           (void)co_await Flush();
@@ -250,13 +227,10 @@ class SessionImpl final : public SessionHandle, public std::enable_shared_from_t
           tls_.emplace(socket_, *services_.tls);
           if (!co_await Handshake()) co_return false;
           protocol_.OnTlsStarted();
-          connection_.reset();
-          if (client_) {
-            if (auto trusted = services_.access.ForClientAddress(*client_)) Authorize(*trusted, Via::kTrustedNetwork);
-          }
+          policy_->Begin(protocol_);
           co_return true;
         case smtp::Action::kAuthenticate:
-          step = protocol_.OnAuthResult(CheckCredentials());
+          step = protocol_.OnAuthResult(policy_->Authenticate(protocol_));
           continue;
         case smtp::Action::kReadData: {
           if (!co_await Flush()) co_return false;
@@ -273,9 +247,12 @@ class SessionImpl final : public SessionHandle, public std::enable_shared_from_t
           step = protocol_.OnData(*outcome);
           continue;
         }
-        case smtp::Action::kStore:
-          step = protocol_.OnStored(co_await Store());
+        case smtp::Action::kStore: {
+          std::string message = std::move(message_);
+          message_.clear();
+          step = protocol_.OnStored(co_await policy_->Deliver(protocol_.envelope(), std::move(message)));
           continue;
+        }
       }
     }
   }
@@ -286,57 +263,10 @@ class SessionImpl final : public SessionHandle, public std::enable_shared_from_t
     co_await tls_->async_handshake(ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
     Disarm();
     if (ec) {
-      Logger("smtpd")->info("{}: TLS handshake failed: {}", peer_, Printable(ec.message(), 200));
+      Logger("smtpd")->info("{}: TLS handshake failed: {}", peer_.address, Printable(ec.message(), 200));
       co_return false;
     }
     co_return true;
-  }
-
-  enum class Via { kTrustedNetwork, kAuth };
-
-  void Authorize(const core::SmtpConnection& connection, Via via) {
-    connection_ = connection;
-    pool_ = services_.access.PoolOf(connection.account_id);
-    Logger("smtpd")->info("{}: authorised as SMTP connection {} ({})", peer_, connection.id,
-                          via == Via::kAuth ? "AUTH " + protocol_.credentials().mechanism : "trusted network");
-    // A trusted network's connection says whether it needs TLS; AUTH happens only under TLS anyway.
-    bool require_tls = via == Via::kTrustedNetwork && connection.require_tls;
-    protocol_.SetAuthorized(require_tls, [connection](const smtp::Path& sender) -> std::optional<smtp::ServerReply> {
-      if (sender.null()) {
-        return smtp::ServerReply{550, "5.7.1", "A null sender is not accepted; send from one of this connection's domains"};
-      }
-      if (!RelayAccess::AllowsDomain(connection, sender.address.domain)) {
-        return smtp::ServerReply{550, "5.7.1", "Sender domain " + Printable(core::AsciiLower(sender.address.domain), 255) +
-                                                   " is not one of this SMTP connection's domains"};
-      }
-      return std::nullopt;
-    });
-  }
-
-  smtp::AuthResult CheckCredentials() {
-    auto log = Logger("smtpd");
-    if (services_.throttle.Blocked(peer_)) {
-      log->warn("{}: AUTH refused: too many recent failures from this address", peer_);
-      return smtp::AuthResult::kTemporary;
-    }
-    const smtp::Credentials& credentials = protocol_.credentials();
-    if (!credentials.authzid.empty() && credentials.authzid != credentials.username) {
-      services_.throttle.RecordFailure(peer_);
-      log->info("{}: AUTH {} failed: authorisation identity differs from the username", peer_, credentials.mechanism);
-      return smtp::AuthResult::kRejected;
-    }
-    Result<core::SmtpConnection> found = services_.access.Authenticate(credentials.username, credentials.password);
-    if (found.ok()) {
-      Authorize(*found, Via::kAuth);
-      return smtp::AuthResult::kAccepted;
-    }
-    if (found.status().code() == Code::kUnavailable) {
-      log->error("{}: AUTH: {}", peer_, found.status().message());
-      return smtp::AuthResult::kTemporary;
-    }
-    services_.throttle.RecordFailure(peer_);
-    log->info("{}: AUTH {} failed for user {}", peer_, credentials.mechanism, Printable(credentials.username, 64));
-    return smtp::AuthResult::kRejected;
   }
 
   // The data's outcome; nullopt when the connection ended (or timed out) before the data did.
@@ -347,45 +277,12 @@ class SessionImpl final : public SessionHandle, public std::enable_shared_from_t
       if (receiver.done()) break;
       Compact();
       if (!co_await ReadMore(options_.data_timeout)) {
-        if (timed_out_) Logger("smtpd")->info("{}: timed out reading message data", peer_);
+        if (timed_out_) Logger("smtpd")->info("{}: timed out reading message data", peer_.address);
         co_return std::nullopt;
       }
     }
     if (receiver.outcome() == smtp::DataOutcome::kComplete) message_ = receiver.TakeMessage();
     co_return receiver.outcome();
-  }
-
-  asio::awaitable<smtp::ServerReply> Store() {
-    const smtp::Envelope& envelope = protocol_.envelope();
-    // The state machine allows DATA only after SetAuthorized, which Authorize pairs with connection_.
-    if (!connection_) co_return smtp::ServerReply{451, "4.3.0", "Not authorised; try again"};
-    intake::SmtpSubmission submission;
-    submission.account_id = connection_->account_id;
-    submission.pool = pool_;
-    submission.allowed_domains = connection_->domains;
-    submission.list_help_url = connection_->list_help_url;
-    submission.mail_from = envelope.mail_from.address.AddrSpec();
-    for (const smtp::Path& rcpt : envelope.rcpt_to) submission.rcpt_to.push_back(rcpt.address.AddrSpec());
-    submission.smtputf8 = envelope.smtputf8;
-    submission.raw = std::move(message_);
-    message_.clear();
-    size_t size = submission.raw.size();
-    size_t recipients = submission.rcpt_to.size();
-
-    auto stored = co_await AwaitCallback<Result<std::vector<std::string>>>(
-        [&](auto done) { services_.intake.SubmitSmtp(std::move(submission), done); });
-    smtp::ServerReply reply = ReplyFor(stored);
-    auto log = Logger("smtpd");
-    if (stored.ok()) {
-      services_.access.NoteUse(*connection_);
-      log->info("{}: {} accepted {} ({} bytes, {} recipients)", peer_, connection_->id, stored->front(), size,
-                recipients);
-    } else if (reply.code >= 500) {
-      log->info("{}: {} refused a message: {}", peer_, connection_->id, stored.status().message());
-    } else {
-      log->error("{}: {} could not store a message: {}", peer_, connection_->id, stored.status().ToString());
-    }
-    co_return reply;
   }
 
   tcp::socket socket_;
@@ -395,10 +292,8 @@ class SessionImpl final : public SessionHandle, public std::enable_shared_from_t
   std::function<void()> ended_;
   smtp::ServerSession protocol_;
   asio::steady_timer timer_;
-  std::string peer_ = "unknown";
-  std::optional<core::IpAddress> client_;
-  std::optional<core::SmtpConnection> connection_;
-  std::string pool_;  // the IP pool of connection_'s account
+  Peer peer_;
+  std::unique_ptr<SessionPolicy> policy_;
   std::string in_;
   size_t pos_ = 0;
   std::string out_;

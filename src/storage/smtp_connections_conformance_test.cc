@@ -68,7 +68,10 @@ class SmtpConnections : public StoreConformance {
   }
 
   Status InsertGroup(const NewMessageGroup& group) {
-    return WaitFor([&](StatusCallback done) { store().InsertMessageGroup(group, done); });
+    return WaitForResult<std::vector<MessageStatus>>([&](ResultCallback<std::vector<MessageStatus>> done) {
+             store().InsertMessageGroup(group, done);
+           })
+        .status();
   }
 };
 

@@ -101,6 +101,12 @@ struct RowEventPage {
 };
 
 // A message to store with its MIME bytes and its first event, in one commit.
+//
+// Suppression (DESIGN §1, §3): a message whose recipient is on its account's suppression list when the
+// commit runs is stored with status `suppressed`, no next attempt, and a `suppressed` event
+// {"reason", "source"} (the suppression's) at the time of `queued_event` instead of that event; the
+// outcome says so, and the caller does not schedule it. Checked inside the commit, so a suppression
+// added a moment before is never missed.
 struct NewMessage {
   core::MessageRecord record;  // status kQueued, next_attempt_at set
   std::string raw;             // the complete MIME message, CRLF line ends
@@ -111,17 +117,19 @@ struct NewMessage {
 };
 
 // Messages for several recipients of one submission (the SMTP relay: one record per RCPT), sharing
-// one stored copy of their MIME bytes, stored in one commit: all or none.
+// one stored copy of their MIME bytes, stored in one commit: all or none. A record to a suppressed
+// recipient is stored as suppressed, as for NewMessage.
 struct NewMessageGroup {
   std::vector<core::MessageRecord> records;  // each status kQueued, next_attempt_at set; at least one
   std::string raw;                           // the complete MIME message, CRLF line ends
-  TimePoint queued_at;                       // the time of each record's `queued` event
+  TimePoint queued_at;                       // the time of each record's `queued` (or `suppressed`) event
 };
 
 struct InsertOutcome {
   std::string message_id;   // the new message, or the earlier one that had the same idempotency key
   bool duplicate = false;   // true: nothing was written; `message_id` is the earlier message
-  core::MessageStatus status = core::MessageStatus::kQueued;  // that message's current status
+  // That message's current status: kQueued, or kSuppressed for a new message to a suppressed recipient.
+  core::MessageStatus status = core::MessageStatus::kQueued;
 };
 
 // The outcome of one delivery attempt, written in one commit.
@@ -132,9 +140,36 @@ struct AttemptRecord {
   std::optional<TimePoint> next_attempt_at;                  // set when the message waits again
   std::vector<core::Event> events;                           // appended in this order
   bool captured = false;                                     // also add the message to the sandbox
-  // Set on a hard bounce: the recipient joins the account's suppression list, for this reason (an
-  // address already on it keeps its first entry).
+  // Set on a hard bounce: the recipient joins the account's suppression list, for this reason, with
+  // source "bounce" (an address already on it keeps its first entry).
   std::optional<std::string> suppress_reason;
+};
+
+// What an asynchronous report received by the inbound listener (a DSN, a complaint) does to one
+// message, written in one commit.
+struct ReportRecord {
+  std::string message_id;
+  core::Event event;  // `bounced` or `complained`, appended to the message's timeline
+  // A hard bounce: the message's status becomes `bounced`, unless delivery still has it (queued or
+  // deferred: its own attempts decide), or it was cancelled or suppressed.
+  bool hard_bounce = false;
+  // Set: the message's recipient joins the account's suppression list with this reason and source
+  // ("bounce", "complaint"); an address already on it keeps its first entry.
+  std::optional<std::string> suppress_reason;
+  std::string suppress_source;
+};
+
+// A page of an account's suppression list, newest first.
+struct SuppressionQuery {
+  std::string account_id;
+  std::optional<std::string> address;  // only this address (any case)
+  std::string cursor;                  // the previous page's next_cursor
+  int limit = 50;                      // 1..1000
+};
+
+struct SuppressionPage {
+  std::vector<core::Suppression> suppressions;  // newest first
+  std::string next_cursor;                      // empty on the last page
 };
 
 // What a cancellation found.
@@ -203,20 +238,32 @@ class Store {
   // account used at or after `idempotency_since`, writes nothing and answers the earlier message.
   virtual void InsertMessage(NewMessage message, TimePoint idempotency_since,
                              ResultCallback<InsertOutcome> done) = 0;
-  // Stores every record of the group, the MIME bytes once, and a `queued` event per record, all or
-  // none: AlreadyExists if one record's id is taken, NotFound if the account does not exist,
+  // Stores every record of the group, the MIME bytes once, and a `queued` event per record (or
+  // `suppressed`, see NewMessage), all or none, and answers each record's status in order: kQueued or
+  // kSuppressed. AlreadyExists if one record's id is taken, NotFound if the account does not exist,
   // InvalidArgument for an empty group or records of different accounts. Idempotency keys are not
   // looked at.
-  virtual void InsertMessageGroup(NewMessageGroup group, StatusCallback done) = 0;
+  virtual void InsertMessageGroup(NewMessageGroup group, ResultCallback<std::vector<core::MessageStatus>> done) = 0;
   // Appends an event that changes nothing else (opened, clicked) to the message's timeline. NotFound
   // if the message does not exist. Not tenant-scoped: the caller proved the message (a signed token).
   virtual void RecordEngagement(std::string message_id, core::Event event, StatusCallback done) = 0;
   // Records a delivery attempt's outcome. NotFound if the message does not exist.
   virtual void RecordAttempt(AttemptRecord attempt, StatusCallback done) = 0;
+  // Records what a report says about a message (see ReportRecord). NotFound if the message does not
+  // exist. Not tenant-scoped: the caller found the message by a token only Herald and its recipient's
+  // servers know (FindReportedMessage).
+  virtual void RecordReport(ReportRecord report, StatusCallback done) = 0;
   // For delivery only (not tenant-scoped; the caller checked the account): if the message is queued
   // or deferred, makes it `cancelled` (no next attempt) and appends `event`, in one commit; a message
   // already finished is left as it is, and the outcome says its status. NotFound if it does not exist.
   virtual void CancelMessage(std::string message_id, core::Event event, ResultCallback<CancelOutcome> done) = 0;
+
+  // The suppression list (DESIGN §1). Add: `suppression.address` lowercased; AlreadyExists when the
+  // address is on the account's list already (the stored entry stays as it was), NotFound when the
+  // account does not exist.
+  virtual void AddSuppression(core::Suppression suppression, StatusCallback done) = 0;
+  // NotFound unless `address` (any case) is on the account's list.
+  virtual void DeleteSuppression(std::string account_id, std::string address, StatusCallback done) = 0;
 
   // AlreadyExists if the id or username is taken; NotFound if the account does not exist;
   // InvalidArgument if a trusted network is not canonical CIDR text; FailedPrecondition if one of its
@@ -291,6 +338,8 @@ class Store {
   virtual Result<core::Account> GetAccount(std::string_view account_id) = 0;
   // The account's suppression of `address` (any case). NotFound when there is none.
   virtual Result<core::Suppression> GetSuppression(std::string_view account_id, std::string_view address) = 0;
+  // InvalidArgument for a limit out of range or a malformed cursor.
+  virtual Result<SuppressionPage> ListSuppressions(const SuppressionQuery& query) = 0;
   // The account made by `herald init` (the oldest operator account); NotFound before init.
   virtual Result<core::Account> GetOperatorAccount() = 0;
   virtual Result<core::MessageRecord> GetMessage(std::string_view account_id, std::string_view message_id) = 0;
@@ -354,6 +403,11 @@ class Store {
   // The table's change feed: its events with an id above `after_id` (0: from the first), oldest
   // first, at most `limit`.
   virtual Result<RowEventPage> ListRowEvents(std::string_view table_id, int64_t after_id, int limit) = 0;
+  // For the inbound listener only (not tenant-scoped): the message `message_id` names, as a report
+  // names it (VERP token, returned Message-ID). A submission over the SMTP relay stores one message
+  // per recipient under the first one's Message-ID: when `recipient` (any case; empty: any) is not
+  // `message_id`'s recipient but one of its siblings', that sibling. NotFound when there is no such message.
+  virtual Result<core::MessageRecord> FindReportedMessage(std::string_view message_id, std::string_view recipient) = 0;
 
   // For delivery and recovery only (not tenant-scoped).
   virtual Result<DeliveryItem> LoadForDelivery(std::string_view message_id) = 0;

@@ -440,7 +440,7 @@ TEST_P(StoreConformance, AHardBounceSuppressesTheRecipientOnce) {
   ASSERT_TRUE(suppression.ok()) << suppression.status().ToString();
   EXPECT_EQ(suppression->address, "gone@example.com");
   EXPECT_EQ(suppression->reason, "user_unknown");
-  EXPECT_EQ(suppression->source, "hard_bounce");
+  EXPECT_EQ(suppression->source, "bounce");
   EXPECT_EQ(suppression->message_id, first);
   // The second hard bounce to the address leaves the first entry; another account knows nothing of it.
   clock_.Advance(Duration(5));

@@ -288,6 +288,7 @@ class Herald:
     SERVING = re.compile(r"serving http://([0-9.]+):(\d+)")
     SERVING_SMTP = re.compile(r"serving smtp://[0-9.]+:(\d+)")
     SERVING_SMTPS = re.compile(r"serving smtps://[0-9.]+:(\d+)")
+    SERVING_INBOUND = re.compile(r"serving inbound smtp://[0-9.]+:(\d+)")
 
     def __init__(self, sets=None, name="herald", port=0):
         """sets: {key: value} given as --set key=value. port 0 lets the daemon pick (read back from its log)."""
@@ -304,6 +305,7 @@ class Herald:
         self.port = None
         self.smtp_port = None   # the STARTTLS port, once started
         self.smtps_port = None  # the implicit-TLS port
+        self.inbound_port = None  # the inbound listener (bounces, complaints), when smtp.inbound.listen is set
         self.account_id = None
         self.api_key = None
         self.starts = 0
@@ -363,8 +365,10 @@ class Herald:
             if match:
                 self.port = int(match.group(2))
                 smtp, smtps = self.SERVING_SMTP.search(text), self.SERVING_SMTPS.search(text)
+                inbound = self.SERVING_INBOUND.search(text)
                 self.smtp_port = int(smtp.group(1)) if smtp else None
                 self.smtps_port = int(smtps.group(1)) if smtps else None
+                self.inbound_port = int(inbound.group(1)) if inbound else None
                 return self
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with status {self.proc.returncode} before serving:\n"

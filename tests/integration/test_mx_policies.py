@@ -201,7 +201,7 @@ class MxPoliciesTest(harness.ProcessTestCase):
             rows = db.execute("SELECT address, reason, source, message_id FROM suppressions").fetchall()
         finally:
             db.close()
-        self.assertIn(("gone@gone.pol.test", "user_unknown", "hard_bounce", message_id), rows)
+        self.assertIn(("gone@gone.pol.test", "user_unknown", "bounce", message_id), rows)
 
     def test_accounts_name_a_configured_pool(self):
         status, body, _ = self.client.post("/v1/accounts", {"name": "x", "pool": "purple"})

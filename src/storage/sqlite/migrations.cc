@@ -323,7 +323,17 @@ CREATE INDEX row_events_by_profile ON row_events(profile_id);  -- erasure
 CREATE INDEX row_events_by_row ON row_events(table_id, row_id);  -- a row's deletion
 )sql";
 
-constexpr std::array<Migration, 8> kMigrations = {{
+// Asynchronous reports and the suppression API: entries written by synchronous hard bounces take the
+// source name the other writers use ('bounce', beside 'complaint' and 'manual'); the list is read
+// newest first; a report names an SMTP submission's message by its first recipient's id, so the
+// others are found by the body they share.
+constexpr const char* kSchemaV9 = R"sql(
+UPDATE suppressions SET source = 'bounce' WHERE source = 'hard_bounce';
+CREATE INDEX suppressions_by_time ON suppressions(account_id, created_at, address);
+CREATE INDEX messages_by_body ON messages(body_id) WHERE body_id IS NOT NULL;
+)sql";
+
+constexpr std::array<Migration, 9> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
@@ -332,6 +342,7 @@ constexpr std::array<Migration, 8> kMigrations = {{
     {6, kSchemaV6},
     {7, kSchemaV7},
     {8, kSchemaV8},
+    {9, kSchemaV9},
 }};
 
 Status CheckNumbering(std::span<const Migration> migrations) {

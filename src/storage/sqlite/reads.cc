@@ -72,25 +72,6 @@ Result<core::Account> GetAccountSql(Connection& db, std::string_view account_id)
   return ReadAccount(*get, 0);
 }
 
-Result<core::Suppression> GetSuppressionSql(Connection& db, std::string_view account_id, std::string_view address) {
-  Result<Statement> get = db.Prepare(
-      "SELECT address, reason, source, message_id, created_at FROM suppressions"
-      " WHERE account_id = ?1 AND address = lower(?2)");
-  if (!get.ok()) return get.status();
-  get->Bind(1, account_id).Bind(2, address);
-  Result<bool> row = get->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return Status::NotFound("no suppression of " + std::string(address));
-  core::Suppression suppression;
-  suppression.account_id = account_id;
-  suppression.address = get->Text(0);
-  suppression.reason = get->Text(1);
-  suppression.source = get->Text(2);
-  if (!get->IsNull(3)) suppression.message_id = std::string(get->Text(3));
-  suppression.created_at = FromUnixMillis(get->Int(4));
-  return suppression;
-}
-
 Result<core::Account> GetOperatorAccountSql(Connection& db) {
   Result<Statement> get = db.Prepare("SELECT " HERALD_ACCOUNT_COLUMNS
                                      " FROM accounts WHERE is_operator = 1 ORDER BY created_at, id LIMIT 1");

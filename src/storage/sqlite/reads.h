@@ -22,7 +22,6 @@ namespace herald::storage::sqlite {
 Result<core::ApiKey> FindApiKeyByHashSql(Connection& db, std::string_view key_hash);
 Result<std::vector<core::ApiKey>> ListApiKeysSql(Connection& db, std::string_view account_id);
 Result<core::Account> GetAccountSql(Connection& db, std::string_view account_id);
-Result<core::Suppression> GetSuppressionSql(Connection& db, std::string_view account_id, std::string_view address);
 Result<core::Account> GetOperatorAccountSql(Connection& db);
 Result<core::MessageRecord> GetMessageSql(Connection& db, std::string_view account_id,
                                           std::string_view message_id);

@@ -112,7 +112,9 @@ TEST_F(SchemaV2Test, AGroupKeepsOneBodyAndASingleMessageKeepsItsOwn) {
                    Record("msg_g3", "c@example.com")};
   group.raw = std::string(100'000, 'x');
   group.queued_at = kStart;
-  ASSERT_TRUE(WaitFor([&](StatusCallback done) { store->InsertMessageGroup(group, done); }).ok());
+  ASSERT_TRUE((WaitForResult<std::vector<core::MessageStatus>>(
+                   [&](ResultCallback<std::vector<core::MessageStatus>> done) { store->InsertMessageGroup(group, done); }))
+                  .ok());
 
   NewMessage single;
   single.record = Record("msg_single", "d@example.com");

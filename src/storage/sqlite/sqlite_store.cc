@@ -20,6 +20,7 @@
 #include "storage/sqlite/smtp_connections.h"
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/sqlite/stats.h"
+#include "storage/sqlite/suppressions.h"
 #include "storage/sqlite/write_ops.h"
 #include "storage/sqlite/writer.h"
 
@@ -75,10 +76,19 @@ class SqliteStore final : public Store {
          }});
   }
 
-  void InsertMessageGroup(NewMessageGroup group, StatusCallback done) override {
-    writer_.Submit(
-        {[group = std::move(group)](Connection& db) { return sqlite::InsertMessageGroupSql(db, group); },
-         std::move(done)});
+  void InsertMessageGroup(NewMessageGroup group, ResultCallback<std::vector<core::MessageStatus>> done) override {
+    auto statuses = std::make_shared<std::vector<core::MessageStatus>>();
+    writer_.Submit({[group = std::move(group), statuses](Connection& db) {
+                      return sqlite::InsertMessageGroupSql(db, group, *statuses);
+                    },
+                    [statuses, done = std::move(done)](Status status) {
+                      if (!done) return;
+                      if (status.ok()) {
+                        done(std::move(*statuses));
+                      } else {
+                        done(std::move(status));
+                      }
+                    }});
   }
 
   void SetAccountPool(std::string account_id, std::string pool, StatusCallback done) override {
@@ -98,6 +108,27 @@ class SqliteStore final : public Store {
   void RecordEngagement(std::string message_id, core::Event event, StatusCallback done) override {
     writer_.Submit({[id = std::move(message_id), event = std::move(event)](Connection& db) {
                       return sqlite::RecordEngagementSql(db, id, event);
+                    },
+                    std::move(done)});
+  }
+
+  void RecordReport(ReportRecord report, StatusCallback done) override {
+    writer_.Submit({[&clock = clock_, report = std::move(report)](Connection& db) {
+                      return sqlite::RecordReportSql(db, report, clock.Now());
+                    },
+                    std::move(done)});
+  }
+
+  void AddSuppression(core::Suppression suppression, StatusCallback done) override {
+    writer_.Submit({[suppression = std::move(suppression)](Connection& db) {
+                      return sqlite::AddSuppressionSql(db, suppression);
+                    },
+                    std::move(done)});
+  }
+
+  void DeleteSuppression(std::string account_id, std::string address, StatusCallback done) override {
+    writer_.Submit({[account_id = std::move(account_id), address = std::move(address)](Connection& db) {
+                      return sqlite::DeleteSuppressionSql(db, account_id, address);
                     },
                     std::move(done)});
   }
@@ -257,6 +288,12 @@ class SqliteStore final : public Store {
   }
   Result<core::Suppression> GetSuppression(std::string_view account_id, std::string_view address) override {
     return Read([&](Connection& db) { return sqlite::GetSuppressionSql(db, account_id, address); });
+  }
+  Result<SuppressionPage> ListSuppressions(const SuppressionQuery& query) override {
+    return Read([&](Connection& db) { return sqlite::ListSuppressionsSql(db, query); });
+  }
+  Result<core::MessageRecord> FindReportedMessage(std::string_view message_id, std::string_view recipient) override {
+    return Read([&](Connection& db) { return sqlite::FindReportedMessageSql(db, message_id, recipient); });
   }
   Result<core::Account> GetAccount(std::string_view account_id) override {
     return Read([&](Connection& db) { return sqlite::GetAccountSql(db, account_id); });

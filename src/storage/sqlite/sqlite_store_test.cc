@@ -106,7 +106,14 @@ TEST_F(SqliteStoreTest, StatsAreOnlyForSqliteStores) {
     void CreateApiKey(core::ApiKey, StatusCallback) override {}
     void RevokeApiKey(std::string, std::string, TimePoint, StatusCallback) override {}
     void InsertMessage(NewMessage, TimePoint, ResultCallback<InsertOutcome>) override {}
-    void InsertMessageGroup(NewMessageGroup, StatusCallback) override {}
+    void InsertMessageGroup(NewMessageGroup, ResultCallback<std::vector<core::MessageStatus>>) override {}
+    void RecordReport(ReportRecord, StatusCallback) override {}
+    void AddSuppression(core::Suppression, StatusCallback) override {}
+    void DeleteSuppression(std::string, std::string, StatusCallback) override {}
+    Result<SuppressionPage> ListSuppressions(const SuppressionQuery&) override { return Status::Internal(""); }
+    Result<core::MessageRecord> FindReportedMessage(std::string_view, std::string_view) override {
+      return Status::Internal("");
+    }
     void RecordAttempt(AttemptRecord, StatusCallback) override {}
     void CancelMessage(std::string, core::Event, ResultCallback<CancelOutcome>) override {}
     void RecordEngagement(std::string, core::Event, StatusCallback) override {}

@@ -5,6 +5,7 @@
 #include "storage/sqlite/profiles.h"
 #include "storage/sqlite/rows.h"
 #include "storage/sqlite/stats.h"
+#include "storage/sqlite/suppressions.h"
 
 namespace herald::storage::sqlite {
 namespace {
@@ -13,21 +14,6 @@ namespace {
 Status Explain(const Status& status, const std::string& what) {
   if (status.ok()) return status;
   return Status(status.code(), what + ": " + status.message());
-}
-
-// Appends the event and moves the statistics' counters it moves, in the same commit.
-Status InsertEvent(Connection& db, std::string_view message_id, std::string_view account_id,
-                   const core::Event& event) {
-  HERALD_RETURN_IF_ERROR(CountEventSql(db, message_id, event));
-  Result<Statement> insert = db.Prepare(
-      "INSERT INTO events (message_id, account_id, type, at, details) VALUES (?1, ?2, ?3, ?4, ?5)");
-  if (!insert.ok()) return insert.status();
-  insert->Bind(1, message_id)
-      .Bind(2, account_id)
-      .Bind(3, core::ToString(event.type))
-      .Bind(4, ToUnixMillis(event.at))
-      .Bind(5, CompactJson(event.details.is_null() ? nlohmann::json::object() : event.details));
-  return insert->Run();
 }
 
 std::optional<int64_t> OptionalMillis(const std::optional<TimePoint>& t) {
@@ -95,7 +81,39 @@ Status InsertRecord(Connection& db, const core::MessageRecord& r, std::string_vi
   return status;
 }
 
+// The record as it is to be stored: suppressed, with its `suppressed` event, when its recipient is on
+// the account's suppression list; otherwise as given, with `queued`.
+struct Admitted {
+  core::MessageRecord record;
+  core::Event first_event;
+};
+
+Result<Admitted> Admit(Connection& db, const core::MessageRecord& record, const core::Event& queued) {
+  Result<std::optional<core::Suppression>> suppressed = FindSuppressionSql(db, record.account_id, record.rcpt_to);
+  if (!suppressed.ok()) return suppressed.status();
+  if (!*suppressed) return Admitted{record, queued};
+  Admitted admitted{record, {core::EventType::kSuppressed, queued.at,
+                             {{"reason", (*suppressed)->reason}, {"source", (*suppressed)->source}}}};
+  admitted.record.status = core::MessageStatus::kSuppressed;
+  admitted.record.next_attempt_at.reset();
+  return admitted;
+}
+
 }  // namespace
+
+Status InsertEventSql(Connection& db, std::string_view message_id, std::string_view account_id,
+                      const core::Event& event) {
+  HERALD_RETURN_IF_ERROR(CountEventSql(db, message_id, event));
+  Result<Statement> insert = db.Prepare(
+      "INSERT INTO events (message_id, account_id, type, at, details) VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!insert.ok()) return insert.status();
+  insert->Bind(1, message_id)
+      .Bind(2, account_id)
+      .Bind(3, core::ToString(event.type))
+      .Bind(4, ToUnixMillis(event.at))
+      .Bind(5, CompactJson(event.details.is_null() ? nlohmann::json::object() : event.details));
+  return insert->Run();
+}
 
 Status CreateAccountSql(Connection& db, const core::Account& account, const core::ApiKey& first_key) {
   if (account.id.empty()) return Status::InvalidArgument("an account needs an id");
@@ -162,7 +180,9 @@ Status InsertMessageSql(Connection& db, const NewMessage& message, TimePoint ide
       return Status::Ok();
     }
   }
-  HERALD_RETURN_IF_ERROR(InsertRecord(db, r));
+  Result<Admitted> admitted = Admit(db, r, message.queued_event);
+  if (!admitted.ok()) return admitted.status();
+  HERALD_RETURN_IF_ERROR(InsertRecord(db, admitted->record));
   if (message.profile) {
     ProfileWriteOutcome written;
     HERALD_RETURN_IF_ERROR(UpsertProfileSql(db, *message.profile, written));
@@ -177,7 +197,7 @@ Status InsertMessageSql(Connection& db, const NewMessage& message, TimePoint ide
   body->Bind(1, r.id).BindBlobNoCopy(2, message.raw);
   HERALD_RETURN_IF_ERROR(Explain(body->Run(), "storing the body of " + r.id));
   HERALD_RETURN_IF_ERROR(
-      Explain(InsertEvent(db, r.id, r.account_id, message.queued_event), "event of " + r.id));
+      Explain(InsertEventSql(db, r.id, r.account_id, admitted->first_event), "event of " + r.id));
 
   if (!r.idempotency_key.empty()) {
     // An expired key (older than the window) is taken over by the new message.
@@ -189,11 +209,12 @@ Status InsertMessageSql(Connection& db, const NewMessage& message, TimePoint ide
     key->Bind(1, r.account_id).Bind(2, r.idempotency_key).Bind(3, r.id).Bind(4, ToUnixMillis(now));
     HERALD_RETURN_IF_ERROR(Explain(key->Run(), "idempotency key of " + r.id));
   }
-  outcome = InsertOutcome{r.id, false, r.status};
+  outcome = InsertOutcome{r.id, false, admitted->record.status};
   return Status::Ok();
 }
 
-Status InsertMessageGroupSql(Connection& db, const NewMessageGroup& group) {
+Status InsertMessageGroupSql(Connection& db, const NewMessageGroup& group,
+                             std::vector<core::MessageStatus>& statuses) {
   if (group.records.empty()) return Status::InvalidArgument("a message group needs at least one record");
   const core::MessageRecord& owner = group.records.front();
   for (const core::MessageRecord& r : group.records) {
@@ -204,16 +225,22 @@ Status InsertMessageGroupSql(Connection& db, const NewMessageGroup& group) {
       return Status::InvalidArgument("the messages of a group must belong to one account");
   }
   const core::Event queued{core::EventType::kQueued, group.queued_at, nlohmann::json::object()};
+  statuses.clear();
   for (const core::MessageRecord& r : group.records) {
     const bool owns_body = &r == &owner;
-    HERALD_RETURN_IF_ERROR(InsertRecord(db, r, owns_body ? std::string_view() : std::string_view(owner.id)));
+    Result<Admitted> admitted = Admit(db, r, queued);
+    if (!admitted.ok()) return admitted.status();
+    HERALD_RETURN_IF_ERROR(
+        InsertRecord(db, admitted->record, owns_body ? std::string_view() : std::string_view(owner.id)));
+    statuses.push_back(admitted->record.status);
     if (owns_body) {
       Result<Statement> body = db.Prepare("INSERT INTO message_bodies (message_id, raw) VALUES (?1, ?2)");
       if (!body.ok()) return body.status();
       body->Bind(1, r.id).BindBlobNoCopy(2, group.raw);
       HERALD_RETURN_IF_ERROR(Explain(body->Run(), "storing the body of " + r.id));
     }
-    HERALD_RETURN_IF_ERROR(Explain(InsertEvent(db, r.id, r.account_id, queued), "event of " + r.id));
+    HERALD_RETURN_IF_ERROR(
+        Explain(InsertEventSql(db, r.id, r.account_id, admitted->first_event), "event of " + r.id));
   }
   return Status::Ok();
 }
@@ -229,12 +256,11 @@ Status RecordEngagementSql(Connection& db, std::string_view message_id, const co
     if (!*row) return Status::NotFound("no message " + std::string(message_id));
     account_id = find->Text(0);
   }
-  return InsertEvent(db, message_id, account_id, event);
+  return InsertEventSql(db, message_id, account_id, event);
 }
 
 Status RecordAttemptSql(Connection& db, const AttemptRecord& attempt, TimePoint now) {
-  std::string account_id;
-  std::string rcpt_to;
+  core::Suppression suppression;
   {
     // captured_at is set once, by the first captured delivery.
     Result<Statement> update = db.Prepare(
@@ -250,25 +276,21 @@ Status RecordAttemptSql(Connection& db, const AttemptRecord& attempt, TimePoint 
     Result<bool> row = update->Step();
     if (!row.ok()) return row.status();
     if (!*row) return Status::NotFound("no message " + attempt.message_id);
-    account_id = update->Text(0);
-    rcpt_to = update->Text(1);
+    suppression.account_id = update->Text(0);
+    suppression.address = update->Text(1);
     HERALD_RETURN_IF_ERROR(update->Run());  // finishes the statement
   }
   if (attempt.suppress_reason) {
-    Result<Statement> suppress = db.Prepare(
-        "INSERT INTO suppressions (account_id, address, reason, source, message_id, created_at)"
-        " VALUES (?1, lower(?2), ?3, 'hard_bounce', ?4, ?5) ON CONFLICT DO NOTHING");
-    if (!suppress.ok()) return suppress.status();
-    suppress->Bind(1, account_id)
-        .Bind(2, rcpt_to)
-        .Bind(3, *attempt.suppress_reason)
-        .Bind(4, attempt.message_id)
-        .Bind(5, ToUnixMillis(now));
-    HERALD_RETURN_IF_ERROR(Explain(suppress->Run(), "suppression of " + attempt.message_id));
+    suppression.reason = *attempt.suppress_reason;
+    suppression.source = "bounce";
+    suppression.message_id = attempt.message_id;
+    suppression.created_at = now;
+    Result<bool> added = SuppressSql(db, suppression);
+    HERALD_RETURN_IF_ERROR(Explain(added.status(), "suppression of " + attempt.message_id));
   }
   for (const core::Event& event : attempt.events) {
-    HERALD_RETURN_IF_ERROR(
-        Explain(InsertEvent(db, attempt.message_id, account_id, event), "event of " + attempt.message_id));
+    HERALD_RETURN_IF_ERROR(Explain(InsertEventSql(db, attempt.message_id, suppression.account_id, event),
+                                   "event of " + attempt.message_id));
   }
   return Status::Ok();
 }
@@ -303,7 +325,7 @@ Status CancelMessageSql(Connection& db, std::string_view message_id, const core:
     return Status::Ok();
   }
   HERALD_RETURN_IF_ERROR(
-      Explain(InsertEvent(db, message_id, account_id, event), "event of " + std::string(message_id)));
+      Explain(InsertEventSql(db, message_id, account_id, event), "event of " + std::string(message_id)));
   outcome = CancelOutcome{true, core::MessageStatus::kCancelled};
   return Status::Ok();
 }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include "base/clock.h"
 #include "base/status.h"
@@ -18,14 +19,20 @@
 
 namespace herald::storage::sqlite {
 
+// Appends `event` to the message's timeline and moves the statistics' counters it moves (stats.h), in
+// the same commit.
+Status InsertEventSql(Connection& db, std::string_view message_id, std::string_view account_id,
+                      const core::Event& event);
 Status CreateAccountSql(Connection& db, const core::Account& account, const core::ApiKey& first_key);
 Status CreateApiKeySql(Connection& db, const core::ApiKey& key);
 Status RevokeApiKeySql(Connection& db, std::string_view account_id, std::string_view key_id, TimePoint at);
-// `now` stamps the idempotency key's use.
+// `now` stamps the idempotency key's use. A record to a suppressed recipient is stored suppressed
+// (store.h, NewMessage).
 Status InsertMessageSql(Connection& db, const NewMessage& message, TimePoint idempotency_since, TimePoint now,
                         InsertOutcome& outcome);
-// The first record owns the body; the others point at it with body_id.
-Status InsertMessageGroupSql(Connection& db, const NewMessageGroup& group);
+// The first record owns the body; the others point at it with body_id. `statuses`: each record's, in order.
+Status InsertMessageGroupSql(Connection& db, const NewMessageGroup& group,
+                             std::vector<core::MessageStatus>& statuses);
 // `now` becomes updated_at, and captured_at when the attempt captured the message.
 // Appends an opened or clicked event to the message's timeline; NotFound when there is no such message.
 Status RecordEngagementSql(Connection& db, std::string_view message_id, const core::Event& event);
