@@ -15,6 +15,19 @@ void SubmitToIntake(intake::Intake& intake, MessageRequest request, const std::s
   intake.Submit(std::move(send), std::move(done));
 }
 
+status AcceptedStatus(const intake::Accepted& accepted) {
+  return accepted.status == core::MessageStatus::kSuppressed ? status::ok : status::accepted;
+}
+
+nlohmann::json AcceptedJson(const intake::Accepted& accepted) {
+  nlohmann::json body = {{"id", accepted.id}, {"status", core::ToString(accepted.status)}};
+  if (accepted.status == core::MessageStatus::kSuppressed) {
+    body["code"] = "recipient_suppressed";
+    body["message"] = "the recipient is on this account's suppression list: the message is recorded, not sent";
+  }
+  return body;
+}
+
 ApiError IntakeError(const Status& refused) {
   const std::string& message = refused.message();
   const size_t colon = message.find(": ");

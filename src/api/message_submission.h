@@ -8,6 +8,10 @@
 //                                                           variable), unknown_attribute or
 //                                                           invalid_value (the field)
 //
+// A message to a suppressed recipient is accepted but recorded with status `suppressed` and not sent:
+// it is answered 200 (not 202: nothing is left to happen) with {"id", "status": "suppressed",
+// "code": "recipient_suppressed", "message"}; any other 202 {"id", "status"}.
+//
 // Thread-safety: as intake's.
 #pragma once
 
@@ -24,5 +28,10 @@ void SubmitToIntake(intake::Intake& intake, MessageRequest request, const std::s
                     std::function<void(Result<intake::Accepted>)> done);
 
 ApiError IntakeError(const Status& refused);
+
+// The answer's HTTP status and body for an accepted message (see above); the body alone is what a
+// batch lists for it.
+boost::beast::http::status AcceptedStatus(const intake::Accepted& accepted);
+nlohmann::json AcceptedJson(const intake::Accepted& accepted);
 
 }  // namespace herald::api

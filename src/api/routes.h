@@ -18,6 +18,7 @@ void AddTrackingRoutes(http::Router& router, ApiContext& context);
 void AddStatsRoutes(http::Router& router, ApiContext& context);
 void AddExportRoutes(http::Router& router, ApiContext& context);
 void AddTableRoutes(http::Router& router, ApiContext& context);
+void AddSuppressionRoutes(http::Router& router, ApiContext& context);
 void AddTestClockRoutes(http::Router& router, ApiContext& context);
 
 }  // namespace herald::api

@@ -145,7 +145,7 @@ asio::awaitable<http::Response> Test(ApiContext& context, http::Request& request
   auto accepted = co_await AwaitCallback<Result<intake::Accepted>>(
       [&](auto done) { SubmitToIntake(context.intake, std::move(test), caller.pool, std::move(done)); });
   if (!accepted.ok()) co_return ErrorFor(IntakeError(accepted.status()), request);
-  co_return http::JsonResponse(status::accepted, {{"id", accepted->id}, {"status", core::ToString(accepted->status)}},
+  co_return http::JsonResponse(AcceptedStatus(*accepted), AcceptedJson(*accepted),
                                request);
 }
 

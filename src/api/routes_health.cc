@@ -53,6 +53,7 @@ void RegisterRoutes(http::Router& router, ApiContext& context) {
   AddStatsRoutes(router, context);
   AddExportRoutes(router, context);
   AddTableRoutes(router, context);
+  AddSuppressionRoutes(router, context);
   AddTestClockRoutes(router, context);
 }
 

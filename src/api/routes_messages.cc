@@ -27,8 +27,7 @@ asio::awaitable<http::Response> SendMessage(ApiContext& context, http::Request& 
   auto accepted = co_await AwaitCallback<Result<intake::Accepted>>(
       [&](auto done) { SubmitToIntake(context.intake, std::move(parsed), caller.pool, std::move(done)); });
   if (!accepted.ok()) co_return ErrorFor(IntakeError(accepted.status()), request);
-  http::Response response = http::JsonResponse(
-      status::accepted, {{"id", accepted->id}, {"status", core::ToString(accepted->status)}}, request);
+  http::Response response = http::JsonResponse(AcceptedStatus(*accepted), AcceptedJson(*accepted), request);
   if (accepted->duplicate) response.set("Idempotent-Replayed", "true");
   co_return response;
 }
@@ -80,7 +79,7 @@ asio::awaitable<http::Response> SendBatch(ApiContext& context, http::Request& re
           ApiError error = IntakeError(accepted.status());
           complete(i, {{"error", {{"code", error.code}, {"message", error.message}, {"field", error.field}}}});
         } else {
-          complete(i, {{"id", accepted->id}, {"status", core::ToString(accepted->status)}});
+          complete(i, AcceptedJson(*accepted));
         }
       });
     }
