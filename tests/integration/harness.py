@@ -1,7 +1,8 @@
 """Reusable pieces of Herald's integration tests: the real daemon and real SMTP peers, on loopback.
 
 - `Herald`: a temporary data directory, `herald init`, `herald serve` with --set options, readiness read
-  from its log, kill -9 / SIGTERM / restart on the same data directory, and API clients.
+  from its log (with the ports of the SMTP relay and, when smtp.inbound.listen is set, of the inbound
+  listener), kill -9 / SIGTERM / restart on the same data directory, and API clients.
 - `ApiClient`: a keep-alive HTTP/1.1 client (http.client) answering (status, json, headers). One per thread.
 - `SmtpSink`: Postfix's smtp-sink dumping every received message to a directory (-d), and the messages read
   back by header (Message-ID, …).
