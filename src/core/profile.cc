@@ -36,13 +36,13 @@ bool IsAttributeName(std::string_view name) {
   });
 }
 
+}  // namespace
+
 bool IsTableName(std::string_view name) {
   return !name.empty() && name.size() <= kMaxNameBytes && std::all_of(name.begin(), name.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
   });
 }
-
-}  // namespace
 
 std::string_view ToString(AttributeType type) { return NameOf(kTypes, type); }
 std::optional<AttributeType> ParseAttributeType(std::string_view text) { return ValueOf(kTypes, text); }

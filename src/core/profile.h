@@ -31,6 +31,8 @@ std::string_view ToString(AttributeType type);  // "string", "integer", …, "en
 std::optional<AttributeType> ParseAttributeType(std::string_view text);
 std::string_view ToString(ProfileTableKind kind);  // "transactional", "custom"
 std::optional<ProfileTableKind> ParseProfileTableKind(std::string_view text);
+// 1-64 of [a-z0-9_-]: a profile table's name.
+bool IsTableName(std::string_view name);
 
 inline constexpr std::string_view kEmailAttribute = "emailAddress";
 inline constexpr std::string_view kGsmAttribute = "gsmNumber";
