@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <sstream>
 
 #include "api/profile_json.h"
 #include "core/profile.h"
@@ -39,23 +40,37 @@ std::string Rate(uint64_t rows, double seconds) {
   return Thousands(seconds > 0 ? static_cast<uint64_t>(static_cast<double>(rows) / seconds) : 0);
 }
 
-// "[#########.....]  45%  45,000 rows  3.1/6.9 MB  15,210 rows/s", redrawn in place on stderr.
-class ProgressBar {
+// The import's progress on stderr: the share of the file's bytes done, rows and rows per second.
+// On a terminal a bar redrawn in place, "[#########.....]  45%  45,000 rows  3.1/6.9 MB  15,210 rows/s";
+// elsewhere (a log, a pipe) plain lines, "progress: 45%  45,000 rows  …", one each time another tenth
+// of the file is done or kPlainEvery has passed, so that a log gets a few lines, not one per part.
+class Progress {
  public:
-  ProgressBar(uint64_t total_bytes, Clock::time_point started)
-      : total_bytes_(total_bytes), started_(started), shown_(isatty(STDERR_FILENO) == 1) {}
+  Progress(uint64_t total_bytes, Clock::time_point started)
+      : total_bytes_(total_bytes), started_(started), terminal_(isatty(STDERR_FILENO) == 1), last_line_(started) {}
 
-  void Draw(uint64_t rows, uint64_t bytes) {
-    if (!shown_) return;
-    const double done = total_bytes_ > 0 ? std::min(1.0, static_cast<double>(bytes) / static_cast<double>(total_bytes_)) : 1.0;
-    const auto filled = static_cast<size_t>(done * kBarWidth);
+  void Show(uint64_t rows, uint64_t bytes) {
+    const double done =
+        total_bytes_ > 0 ? std::min(1.0, static_cast<double>(bytes) / static_cast<double>(total_bytes_)) : 1.0;
+    const int percent = static_cast<int>(done * 100);
     char megabytes[64];
     std::snprintf(megabytes, sizeof megabytes, "%.1f/%.1f MB", static_cast<double>(bytes) / 1e6,
                   static_cast<double>(total_bytes_) / 1e6);
-    std::cerr << "\r[" << std::string(filled, '#') << std::string(kBarWidth - filled, '.') << "] " << std::setw(3)
-              << static_cast<int>(done * 100) << "%  " << Thousands(rows) << " rows  " << megabytes << "  "
-              << Rate(rows, Seconds(started_)) << " rows/s\x1b[K" << std::flush;
-    drawn_ = true;
+    std::ostringstream figures;
+    figures << std::setw(3) << percent << "%  " << Thousands(rows) << " rows  " << megabytes << "  "
+            << Rate(rows, Seconds(started_)) << " rows/s";
+    if (terminal_) {
+      const auto filled = static_cast<size_t>(done * kBarWidth);
+      std::cerr << "\r[" << std::string(filled, '#') << std::string(kBarWidth - filled, '.') << "] " << figures.str()
+                << "\x1b[K" << std::flush;
+      drawn_ = true;
+      return;
+    }
+    const Clock::time_point now = Clock::now();
+    if (percent / 10 == last_tenth_ && now - last_line_ < kPlainEvery) return;
+    last_tenth_ = percent / 10;
+    last_line_ = now;
+    std::cerr << "progress: " << figures.str() << "\n" << std::flush;
   }
 
   // Ends the bar's line, so that what follows starts on its own.
@@ -65,10 +80,13 @@ class ProgressBar {
   }
 
  private:
+  static constexpr auto kPlainEvery = std::chrono::seconds(10);
   const uint64_t total_bytes_;
   const Clock::time_point started_;
-  const bool shown_;
+  const bool terminal_;
   bool drawn_ = false;
+  int last_tenth_ = 0;  // of the last plain line: nothing is said at 0%
+  Clock::time_point last_line_;
 };
 
 // The report of the whole file: the parts' reports added up.
@@ -132,8 +150,8 @@ int RunProfilesCommand(const ProfilesCommandOptions& options) {
   std::error_code ec;
   const uint64_t total_bytes = std::filesystem::file_size(options.file, ec);
   const Clock::time_point started = Clock::now();
-  ProgressBar progress(ec ? 0 : total_bytes, started);
-  progress.Draw(0, 0);
+  Progress progress(ec ? 0 : total_bytes, started);
+  progress.Show(0, 0);
   CsvParts parts(in, options.part_bytes);
   profiles::ImportReport report;
   // The file's rows so far: those the daemon read, and the malformed ones found here.
@@ -166,7 +184,7 @@ int RunProfilesCommand(const ProfilesCommandOptions& options) {
       return 1;
     }
     Add(report, std::move(*answered));
-    progress.Draw(rows_done(), parts.bytes_done());
+    progress.Show(rows_done(), parts.bytes_done());
   }
   progress.Finish();
 

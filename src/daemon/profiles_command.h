@@ -6,8 +6,8 @@
 // FILE (a header row naming attributes of the table, then one profile per row; docs/api.md) is read
 // a part at a time and each part sent to POST /v1/profile-tables/NAME/imports (daemon/csv_parts.h),
 // so a file of any size goes through in requests under http.body_limit and memory stays one part.
-// On a terminal, stderr shows a progress bar: the share of the file's bytes done, rows, and rows per
-// second. Then stdout has the summary — rows, created, updated, failed, the time, and the first
+// stderr shows the progress — the share of the file's bytes done, rows, and rows per second — as a bar
+// redrawn in place on a terminal, else as plain lines (one per tenth of the file, or every 10 s). Then stdout has the summary — rows, created, updated, failed, the time, and the first
 // errors with their row numbers (as in the file: the header is row 1) — or with --json the report
 // as the API gives it, for the whole file, with "seconds".
 //
