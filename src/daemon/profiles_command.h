@@ -30,7 +30,7 @@ struct ProfilesCommandOptions {
   ClientOptions client;
   std::string table;
   std::string file;
-  size_t part_bytes = 2 << 20;
+  size_t part_bytes = 256 << 10;  // about 3,000 rows of a typical file: the bar moves every part
   CLI::App* import = nullptr;  // set by AddProfilesCommand: parsed when `profiles import` was asked for
 };
 
