@@ -122,4 +122,42 @@ std::variant<core::ProfileTable, ApiError> ReadProfileTable(const json& body) {
   return std::move(*made);
 }
 
+json ImportReportJson(const profiles::ImportReport& report) {
+  json errors = json::array();
+  for (const profiles::ImportError& e : report.errors) {
+    errors.push_back({{"row", e.row},
+                      {"code", e.code},
+                      {"field", e.field.empty() ? json(nullptr) : json(e.field)},
+                      {"message", e.message}});
+  }
+  return {{"rows", report.rows},
+          {"created", report.created},
+          {"updated", report.updated},
+          {"failed", report.failed},
+          {"errors", std::move(errors)}};
+}
+
+std::optional<profiles::ImportReport> ReadImportReport(const json& body) {
+  if (!body.is_object()) return std::nullopt;
+  profiles::ImportReport report;
+  for (auto [name, out] : {std::pair{"rows", &report.rows}, {"created", &report.created},
+                           {"updated", &report.updated}, {"failed", &report.failed}}) {
+    auto it = body.find(name);
+    if (it == body.end() || !it->is_number_unsigned()) return std::nullopt;
+    *out = it->get<uint64_t>();
+  }
+  auto errors = body.find("errors");
+  if (errors == body.end() || !errors->is_array()) return std::nullopt;
+  for (const json& e : *errors) {
+    if (!e.is_object() || !e.value("row", json()).is_number_unsigned() || !e.value("code", json()).is_string() ||
+        !e.value("message", json()).is_string()) {
+      return std::nullopt;
+    }
+    const json field = e.value("field", json());
+    report.errors.push_back({e["row"].get<uint64_t>(), e["code"].get<std::string>(),
+                             field.is_string() ? field.get<std::string>() : "", e["message"].get<std::string>()});
+  }
+  return report;
+}
+
 }  // namespace herald::api

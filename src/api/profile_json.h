@@ -1,17 +1,20 @@
 // The JSON shapes of profile tables and profiles, and reading a table definition from a request
 // (DESIGN §1, §2a).
 //
-// Thread-safety: pure functions. Untrusted input: ReadProfileTable reads a request body.
+// Thread-safety: pure functions. Untrusted input: ReadProfileTable reads a request body;
+// ReadImportReport an answer (the CLI's).
 #pragma once
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "api/api_error.h"
 #include "core/profile.h"
+#include "profiles/csv_import.h"
 
 namespace herald::api {
 
@@ -31,5 +34,10 @@ nlohmann::json ProfileJson(const core::ProfileTable& table, const core::Profile&
 // {"name", "kind", "key", "attributes": [{"name", "type", "unique", "required", "values"}]} → the
 // table as created (core::MakeProfileTable), or the error naming the field.
 std::variant<core::ProfileTable, ApiError> ReadProfileTable(const nlohmann::json& body);
+
+// A CSV import's answer: {"rows", "created", "updated", "failed", "errors": [{"row", "code", "field"
+// (null when none), "message"}]}; and back (nullopt when `body` is not of that shape).
+nlohmann::json ImportReportJson(const profiles::ImportReport& report);
+std::optional<profiles::ImportReport> ReadImportReport(const nlohmann::json& body);
 
 }  // namespace herald::api

@@ -1,13 +1,19 @@
 // /v1/profile-tables: create, list and read profile tables (admin scope to create), and their
-// profiles: upsert by key, read, search by an attribute, erase (send scope). Another account's
-// table is 404, as if it did not exist.
+// profiles: upsert by key, read, search by an attribute, erase, import from CSV (send scope).
+// Another account's table is 404, as if it did not exist.
+#include <boost/algorithm/string/predicate.hpp>
+#include <charconv>
+#include <chrono>
+
 #include "api/profile_json.h"
 #include "api/request_context.h"
 #include "api/routes.h"
 #include "base/await_callback.h"
+#include "base/log.h"
 #include "base/random.h"
 #include "http/responses.h"
 #include "profiles/attribute_values.h"
+#include "profiles/csv_import.h"
 #include "profiles/lookup.h"
 
 namespace herald::api {
@@ -188,6 +194,52 @@ asio::awaitable<http::Response> SearchProfiles(ApiContext& context, http::Reques
                                request);
 }
 
+// Content-Type: text/csv, with or without parameters (charset=utf-8).
+bool IsCsv(std::string_view content_type) {
+  std::string_view media_type = content_type.substr(0, content_type.find(';'));
+  while (!media_type.empty() && media_type.back() == ' ') media_type.remove_suffix(1);
+  return boost::algorithm::iequals(media_type, "text/csv");
+}
+
+// POST …/imports: the body is the CSV. ?first_row=N: the row number, in a larger file, of the row
+// after the body's header (the CLI sends a file in parts, each with the header).
+asio::awaitable<http::Response> ImportProfiles(ApiContext& context, http::Request& request,
+                                               const http::PathParams& params) {
+  auto authorized = Authorize(context, request, core::Scope::kSend);
+  if (auto* error = std::get_if<ApiError>(&authorized)) co_return ErrorFor(*error, request);
+  const Principal& principal = std::get<Principal>(authorized);
+  auto table = TableOf(context, principal, params);
+  if (auto* error = std::get_if<ApiError>(&table)) co_return ErrorFor(*error, request);
+  if (!IsCsv(request[boost::beast::http::field::content_type])) {
+    co_return ErrorFor({status::unsupported_media_type, "unsupported_media_type", "send the CSV as Content-Type: text/csv", ""},
+                       request);
+  }
+  auto query = ReadQuery(request);
+  if (auto* error = std::get_if<ApiError>(&query)) co_return ErrorFor(*error, request);
+  profiles::ImportOptions options;
+  if (auto first_row = std::get<http::QueryParams>(query).Get("first_row")) {
+    const char* end = first_row->data() + first_row->size();
+    auto [stop, ec] = std::from_chars(first_row->data(), end, options.first_row);
+    if (ec != std::errc() || stop != end || options.first_row < 2)
+      co_return ErrorFor(ApiError::Invalid("invalid_value", "first_row is an integer of at least 2", "first_row"), request);
+  }
+
+  const std::string table_name = std::get<core::ProfileTable>(table).name;
+  const auto started = std::chrono::steady_clock::now();
+  storage::Store& store = context.store;
+  profiles::ImportReport report = co_await profiles::ImportProfilesCsv(
+      [&store](storage::ProfileWrite write, auto done) { store.UpsertProfile(std::move(write), std::move(done)); },
+      context.clock, std::get<core::ProfileTable>(std::move(table)), request.body(), options);
+  if (report.refused)
+    co_return ErrorFor(ApiError::Invalid(report.refused->code, report.refused->message, report.refused->field), request);
+  const auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  Logger("api")->info("account {} imported {} rows into profile table {} in {} ms: {} created, {} updated, {} failed",
+                      principal.account_id, report.rows, table_name, millis, report.created, report.updated,
+                      report.failed);
+  co_return http::JsonResponse(status::ok, ImportReportJson(report), request);
+}
+
 }  // namespace
 
 void AddProfileRoutes(http::Router& router, ApiContext& context) {
@@ -205,6 +257,8 @@ void AddProfileRoutes(http::Router& router, ApiContext& context) {
              [&context](http::Request& r, const http::PathParams& p) { return GetProfile(context, r, p); });
   router.Add(verb::delete_, "/v1/profile-tables/{table}/profiles/{key}",
              [&context](http::Request& r, const http::PathParams& p) { return DeleteProfile(context, r, p); });
+  router.Add(verb::post, "/v1/profile-tables/{table}/imports",
+             [&context](http::Request& r, const http::PathParams& p) { return ImportProfiles(context, r, p); });
 }
 
 }  // namespace herald::api

@@ -16,7 +16,12 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <CLI/CLI.hpp>
 #include <charconv>
+#include <cstdlib>
+#include <iostream>
+
+#include "config/config.h"
 
 namespace herald::daemon {
 namespace {
@@ -28,7 +33,59 @@ using asio::ip::tcp;
 
 constexpr size_t kMaxAnswerBytes = 64 << 20;  // a queue snapshot of many sites is the largest answer
 
+// http://<http.listen>, a wildcard address replaced by the loopback one of its family.
+Result<std::string> DefaultUrl(const ClientOptions& options) {
+  config::LoadOptions load;
+  load.config_file = options.config_file;
+  load.sets = options.sets;
+  auto loaded = config::LoadConfig(load);
+  if (!loaded.ok()) return loaded.status();
+  std::string host = loaded->http.listen.host;
+  if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
+  if (host == "::") host = "::1";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return "http://" + host + ":" + std::to_string(loaded->http.listen.port);
+}
+
 }  // namespace
+
+void AddClientOptions(CLI::App* command, ClientOptions& options) {
+  command->add_option("--url", options.url, "The daemon's API (default: http:// and http.listen)");
+  command->add_option("--api-key", options.api_key, "API key (default: $HERALD_API_KEY)");
+  command->add_option("--config", options.config_file, "TOML configuration file, for http.listen")
+      ->check(CLI::ExistingFile);
+  command->add_option("--set", options.sets, "Override a configuration key: --set key=value (repeatable)");
+  command->add_flag("--json", options.json, "Print the API's JSON answer");
+}
+
+std::optional<ApiClient> MakeClient(const ClientOptions& options, std::string_view command,
+                                    std::chrono::seconds timeout) {
+  std::string api_key = options.api_key;
+  if (api_key.empty()) {
+    const char* from_env = std::getenv("HERALD_API_KEY");
+    if (from_env != nullptr) api_key = from_env;
+  }
+  if (api_key.empty()) {
+    std::cerr << command << ": no API key: set HERALD_API_KEY (or pass --api-key); "
+              << "`herald api-keys create --data-dir DIR` makes one\n";
+    return std::nullopt;
+  }
+  std::string url = options.url;
+  if (url.empty()) {
+    auto derived = DefaultUrl(options);
+    if (!derived.ok()) {
+      std::cerr << command << ": " << derived.status().message() << "\n";
+      return std::nullopt;
+    }
+    url = *derived;
+  }
+  auto client = ApiClient::Create(url, api_key, timeout);
+  if (!client.ok()) {
+    std::cerr << command << ": " << client.status().message() << "\n";
+    return std::nullopt;
+  }
+  return std::move(*client);
+}
 
 Result<ApiClient> ApiClient::Create(std::string_view url, std::string api_key, std::chrono::seconds timeout) {
   const Status bad = Status::InvalidArgument("the URL must be http://host[:port], not " + std::string(url));
@@ -67,12 +124,17 @@ std::string ApiClient::url() const {
   return "http://" + (v6 ? "[" + host_ + "]" : host_) + ":" + std::to_string(port_);
 }
 
-Result<ApiAnswer> ApiClient::Call(std::string_view method, const std::string& target) {
+Result<ApiAnswer> ApiClient::Call(std::string_view method, const std::string& target, std::string_view body,
+                                  std::string_view content_type) {
   asio::io_context io;
   http::request<http::string_body> request(http::string_to_verb(method), target, 11);
   request.set(http::field::host, host_ + ":" + std::to_string(port_));
   request.set(http::field::authorization, "Bearer " + api_key_);
   request.set(http::field::user_agent, "herald-cli");
+  if (!body.empty()) {
+    request.set(http::field::content_type, content_type);
+    request.body() = std::string(body);
+  }
   request.prepare_payload();
 
   Status failure = Status::Ok();
@@ -99,8 +161,8 @@ Result<ApiAnswer> ApiClient::Call(std::string_view method, const std::string& ta
     co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return fail("read the answer of");
     answer.status = static_cast<int>(parser.get().result_int());
-    const std::string& body = parser.get().body();
-    answer.body = body.empty() ? nlohmann::json() : nlohmann::json::parse(body, nullptr, false);
+    const std::string& answer_text = parser.get().body();
+    answer.body = answer_text.empty() ? nlohmann::json() : nlohmann::json::parse(answer_text, nullptr, false);
     if (answer.body.is_discarded()) answer.body = nullptr;
     stream.socket().shutdown(tcp::socket::shutdown_both, ec);
   };

@@ -1,6 +1,7 @@
 // ApiClient: the command line's way to a running daemon — one HTTP/1.1 request to its API at a time,
 // with the operator's API key, answering the status and the parsed JSON body. The CLI commands that
-// act on the running daemon (`herald queue …`) are clients of the same API as everyone else.
+// act on the running daemon (`herald queue …`, `herald profiles import`) are clients of the same API
+// as everyone else, and share their options (ClientOptions).
 //
 // Plain http:// only (the API listens on loopback by default); every request is bounded by a time
 // limit, so a daemon that does not answer fails the command instead of hanging it.
@@ -13,10 +14,16 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
+
+namespace CLI {
+class App;
+}
 
 namespace herald::daemon {
 
@@ -31,8 +38,10 @@ class ApiClient {
   static Result<ApiClient> Create(std::string_view url, std::string api_key,
                                   std::chrono::seconds timeout = std::chrono::seconds(30));
 
-  // Unavailable when the daemon cannot be reached or does not answer in time.
-  Result<ApiAnswer> Call(std::string_view method, const std::string& target);
+  // Unavailable when the daemon cannot be reached or does not answer in time. A non-empty `body` is
+  // sent with `content_type`.
+  Result<ApiAnswer> Call(std::string_view method, const std::string& target, std::string_view body = {},
+                         std::string_view content_type = {});
 
   // "http://127.0.0.1:8025", for messages.
   std::string url() const;
@@ -49,5 +58,24 @@ class ApiClient {
 
 // The error a non-2xx answer carries, as one line: "409 not_cancellable: the message is delivered; …".
 std::string DescribeError(const ApiAnswer& answer);
+
+// What every command that talks to the running daemon takes: --url (by default http:// and the
+// configuration's http.listen, read from --config, HERALD_* variables and --set as `herald serve`
+// reads them), --api-key (by default $HERALD_API_KEY; visible to other users in the process list),
+// --json (print the API's answer).
+struct ClientOptions {
+  std::string url;
+  std::string api_key;
+  std::string config_file;
+  std::vector<std::string> sets;
+  bool json = false;
+};
+
+void AddClientOptions(CLI::App* command, ClientOptions& options);
+
+// The client the options name; on a usage error (no API key, a bad URL or configuration) nullopt,
+// the reason printed on stderr after `command` ("herald queue: …").
+std::optional<ApiClient> MakeClient(const ClientOptions& options, std::string_view command,
+                                    std::chrono::seconds timeout = std::chrono::seconds(30));
 
 }  // namespace herald::daemon

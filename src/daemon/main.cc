@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "daemon/commands.h"
+#include "daemon/profiles_command.h"
 #include "daemon/queue_command.h"
 #include "daemon/version.h"
 
@@ -38,15 +39,23 @@ int main(int argc, char** argv) {
 
   herald::daemon::QueueCommandOptions queue;
   herald::daemon::AddQueueCommand(app, queue);
+  herald::daemon::ProfilesCommandOptions profiles;
+  herald::daemon::AddProfilesCommand(app, profiles);
 
   app.add_subcommand("version", "Print the version");
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help prints and succeeds; a usage error exits 2, as the commands' own usage errors do.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
 
   if (app.got_subcommand("init")) return herald::daemon::Init(common, json);
   if (app.got_subcommand("serve")) return herald::daemon::Serve(common);
   if (create_key->parsed()) return herald::daemon::CreateOperatorKey(common, key_name, key_scope, json);
   if (app.got_subcommand("queue")) return herald::daemon::RunQueueCommand(queue);
+  if (profiles.import->parsed()) return herald::daemon::RunProfilesCommand(profiles);
   std::cout << "herald " << herald::daemon::kVersion << "\n";
   return 0;
 }

@@ -3,12 +3,10 @@
 #include <CLI/CLI.hpp>
 
 #include <cctype>
-#include <cstdlib>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
 
-#include "config/config.h"
 #include "daemon/api_client.h"
 
 namespace herald::daemon {
@@ -17,20 +15,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kCommand = "herald queue";
-
-// http://<http.listen>, a wildcard address replaced by the loopback one of its family.
-Result<std::string> DefaultUrl(const QueueCommandOptions& options) {
-  config::LoadOptions load;
-  load.config_file = options.config_file;
-  load.sets = options.sets;
-  auto loaded = config::LoadConfig(load);
-  if (!loaded.ok()) return loaded.status();
-  std::string host = loaded->http.listen.host;
-  if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
-  if (host == "::") host = "::1";
-  if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  return "http://" + host + ":" + std::to_string(loaded->http.listen.port);
-}
 
 uint64_t Count(const json& object, const char* key) {
   auto it = object.find(key);
@@ -78,53 +62,23 @@ void PrintSnapshot(const json& body) {
 }  // namespace
 
 CLI::App* AddQueueCommand(CLI::App& app, QueueCommandOptions& options) {
-  auto add_client_options = [&options](CLI::App* command) {
-    command->add_option("--url", options.url, "The daemon's API (default: http:// and http.listen)");
-    command->add_option("--api-key", options.api_key, "API key (default: $HERALD_API_KEY)");
-    command->add_option("--config", options.config_file, "TOML configuration file, for http.listen")
-        ->check(CLI::ExistingFile);
-    command->add_option("--set", options.sets, "Override a configuration key: --set key=value (repeatable)");
-    command->add_flag("--json", options.json, "Print the API's JSON answer");
-  };
   CLI::App* queue = app.add_subcommand("queue", "The running daemon's delivery queue: counts by site and state");
   queue->require_subcommand(0, 1);
-  add_client_options(queue);
+  AddClientOptions(queue, options.client);
   queue->add_option("--limit", options.limit, "Sites to list, most messages first")->check(CLI::Range(1, 1000));
 
   options.retry = queue->add_subcommand("retry", "Make a queued or deferred message due now");
   options.retry->add_option("id", options.message_id, "The message's id")->required();
-  add_client_options(options.retry);
+  AddClientOptions(options.retry, options.client);
   options.cancel = queue->add_subcommand("cancel", "Cancel a queued or deferred message");
   options.cancel->add_option("id", options.message_id, "The message's id")->required();
-  add_client_options(options.cancel);
+  AddClientOptions(options.cancel, options.client);
   return queue;
 }
 
 int RunQueueCommand(const QueueCommandOptions& options) {
-  std::string api_key = options.api_key;
-  if (api_key.empty()) {
-    const char* from_env = std::getenv("HERALD_API_KEY");
-    if (from_env != nullptr) api_key = from_env;
-  }
-  if (api_key.empty()) {
-    std::cerr << kCommand << ": no API key: set HERALD_API_KEY (or pass --api-key); "
-              << "`herald api-keys create --data-dir DIR` makes one\n";
-    return 2;
-  }
-  std::string url = options.url;
-  if (url.empty()) {
-    auto derived = DefaultUrl(options);
-    if (!derived.ok()) {
-      std::cerr << kCommand << ": " << derived.status().message() << "\n";
-      return 2;
-    }
-    url = *derived;
-  }
-  auto client = ApiClient::Create(url, api_key);
-  if (!client.ok()) {
-    std::cerr << kCommand << ": " << client.status().message() << "\n";
-    return 2;
-  }
+  std::optional<ApiClient> client = MakeClient(options.client, kCommand);
+  if (!client) return 2;
 
   const bool retry = options.retry != nullptr && options.retry->parsed();
   const bool cancel = options.cancel != nullptr && options.cancel->parsed();
@@ -150,7 +104,7 @@ int RunQueueCommand(const QueueCommandOptions& options) {
     std::cerr << kCommand << (retry ? " retry" : cancel ? " cancel" : "") << ": " << DescribeError(*answer) << "\n";
     return 1;
   }
-  if (options.json) {
+  if (options.client.json) {
     std::cout << answer->body.dump(2) << "\n";
     return 0;
   }

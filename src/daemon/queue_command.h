@@ -15,21 +15,14 @@
 #pragma once
 
 #include <string>
-#include <vector>
 
-namespace CLI {
-class App;
-}
+#include "daemon/api_client.h"
 
 namespace herald::daemon {
 
 struct QueueCommandOptions {
-  std::string url;
-  std::string api_key;
-  std::string config_file;
-  std::vector<std::string> sets;
+  ClientOptions client;
   int limit = 50;
-  bool json = false;
   std::string message_id;
   CLI::App* retry = nullptr;   // set by AddQueueCommand: parsed when `queue retry` was asked for
   CLI::App* cancel = nullptr;
