@@ -39,7 +39,7 @@ constexpr char kPython[] = "/usr/bin/python3";
 
 fs::path SourceDir() {
   if (const char* dir = std::getenv("HERALD_SOURCE_DIR")) return dir;
-  return fs::path(__FILE__).parent_path().parent_path().parent_path();  // src/delivery/x.cc → root
+  return HERALD_SOURCE_DIR;  // set by CMake: __FILE__ may be relative (ccache's base_dir rewrites it)
 }
 
 std::string ReadFile(const fs::path& path) {
