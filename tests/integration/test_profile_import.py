@@ -68,9 +68,15 @@ class ProfileImportTest(harness.ProcessTestCase):
             self.assertEqual(status, 201, body)
         return name
 
-    def import_csv(self, table, csv, content_type="text/csv", query="", client=None):
-        return (client or self.client).post(f"/v1/profile-tables/{table}/imports{query}", csv.encode("utf-8"),
-                                            headers={"Content-Type": content_type})
+    def import_csv(self, table, csv, content_type="text/csv", query="", api_key=None):
+        """POSTs the CSV, with the test's key or with api_key (on a connection of its own, closed after)."""
+        client = self.client if api_key is None else self.herald.client(api_key)
+        try:
+            return client.post(f"/v1/profile-tables/{table}/imports{query}", csv.encode("utf-8"),
+                               headers={"Content-Type": content_type})
+        finally:
+            if client is not self.client:
+                client.close()
 
     def profile(self, table, key):
         status, body, _ = self.client.get(f"/v1/profile-tables/{table}/profiles/{key}")
@@ -133,16 +139,16 @@ class ProfileImportTest(harness.ProcessTestCase):
 
         # Another account's table does not exist for this key; a send-scope key may import.
         other = harness.create_accounts(self.herald, ["Import other"])["Import other"]
-        status, body, _ = self.import_csv(table, good, client=self.herald.client(other["api_key"]))
+        status, body, _ = self.import_csv(table, good, api_key=other["api_key"])
         self.assertEqual(status, 404, body)
         sender = self.herald.create_operator_key(name="importer", scope="send")["api_key"]
         status, body, _ = self.import_csv(table, good, query="?first_row=500",
-                                          client=self.herald.client(sender))
+                                          api_key=sender)
         self.assertEqual((status, body["created"]), (200, 1), body)
         self.assertEqual(self.profile(table, "c20")["tier"], "gold")
 
         status, body, _ = self.import_csv(table, "customerId,tier\nc21,bronze\n", query="?first_row=500",
-                                          client=self.herald.client(sender))
+                                          api_key=sender)
         self.assertEqual([(e["row"], e["code"]) for e in body["errors"]], [(500, "invalid_value")], body)
 
     # ------------------------------------------------------------------------------------------------- CLI
