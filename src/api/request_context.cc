@@ -1,6 +1,7 @@
 #include "api/request_context.h"
 
 #include "base/json_parse.h"
+#include "base/time_format.h"
 
 #include <charconv>
 
@@ -25,6 +26,11 @@ std::variant<http::QueryParams, ApiError> ReadQuery(const http::Request& request
   auto query = http::ParseQuery(http::TargetQuery(request.target()));
   if (!query.ok()) return ApiError{status::bad_request, "invalid_query", query.status().message(), ""};
   return std::move(*query);
+}
+
+std::optional<TimePoint> ParseDateOrTime(std::string_view text) {
+  if (text.size() == 10) return ParseRfc3339(std::string(text) + "T00:00:00Z");
+  return ParseRfc3339(text);
 }
 
 std::variant<PageRequest, ApiError> ReadPage(const http::QueryParams& query) {

@@ -28,6 +28,8 @@ nlohmann::json CursorJson(const std::string& next_cursor);
 // Reads limit (1..1000, default 50) and cursor from the query, with the other parameters.
 std::variant<PageRequest, ApiError> ReadPage(const http::QueryParams& query);
 std::variant<http::QueryParams, ApiError> ReadQuery(const http::Request& request);
+// A query's date ("YYYY-MM-DD": that day's start, UTC) or RFC 3339 time; nullopt for anything else.
+std::optional<TimePoint> ParseDateOrTime(std::string_view text);
 
 // 422 unknown_field for any member of `body` not in `known`; 400 if `body` is not an object.
 std::optional<ApiError> CheckObjectFields(const nlohmann::json& body, std::initializer_list<std::string_view> known);

@@ -61,12 +61,9 @@ void AppendRow(std::string& out, const core::MessageRecord& m) {
 
 // A bound of the period: a date (YYYY-MM-DD: that day's start, or for `to` its end) or an RFC 3339 time.
 std::optional<TimePoint> ParseBound(std::string_view text, bool end_of_day) {
-  if (text.size() == 10) {
-    std::optional<TimePoint> day = ParseRfc3339(std::string(text) + "T00:00:00Z");
-    if (day && end_of_day) *day += std::chrono::days(1);
-    return day;
-  }
-  return ParseRfc3339(text);
+  std::optional<TimePoint> t = ParseDateOrTime(text);
+  if (t && end_of_day && text.size() == 10) *t += std::chrono::days(1);
+  return t;
 }
 
 std::variant<storage::MessageQuery, ApiError> ReadExportQuery(const http::QueryParams& params,

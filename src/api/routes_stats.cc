@@ -22,8 +22,7 @@ constexpr int64_t kDefaultDays = 30;
 
 // A day given as "YYYY-MM-DD" or as an RFC 3339 time (its UTC day).
 std::optional<int64_t> ParseDay(std::string_view text) {
-  if (text.size() == 10) return ParseDay(std::string(text) + "T00:00:00Z");
-  std::optional<TimePoint> t = ParseRfc3339(text);
+  std::optional<TimePoint> t = ParseDateOrTime(text);
   if (!t) return std::nullopt;
   return core::DayOf(*t);
 }
