@@ -1,6 +1,7 @@
 #include "storage/sqlite/webhook_deliveries.h"
 
 #include <charconv>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "storage/sqlite/rows.h"
@@ -52,8 +53,14 @@ Status LogAttempt(Connection& db, const WebhookAttempt& a) {
   return insert->Run();
 }
 
+// What a batch of attempts knows of each of its webhooks, so that most attempts cost no extra statement.
+struct WebhookState {
+  bool exists = false;
+  std::optional<bool> failing;  // failing_since is set; unknown until an attempt of the batch wrote it
+};
+
 // What one attempt changes besides the log: its delivery, and its webhook's failure record.
-Status ApplyAttempt(Connection& db, const WebhookAttempt& a) {
+Status ApplyAttempt(Connection& db, const WebhookAttempt& a, WebhookState& state) {
   if (a.outcome == WebhookAttemptOutcome::kRetrying) {
     if (!a.next_attempt_at) return Status::InvalidArgument("a retried delivery needs its next attempt time");
     Result<Statement> update = db.Prepare(
@@ -73,7 +80,10 @@ Status ApplyAttempt(Connection& db, const WebhookAttempt& a) {
     HERALD_RETURN_IF_ERROR(remove->Run());
   }
   // Written only when it changes: most attempts leave it as it is.
-  if (a.outcome == WebhookAttemptOutcome::kDelivered) {
+  const bool delivered = a.outcome == WebhookAttemptOutcome::kDelivered;
+  if (state.failing && *state.failing == !delivered) return Status::Ok();
+  state.failing = !delivered;
+  if (delivered) {
     Result<Statement> recovered =
         db.Prepare("UPDATE webhooks SET failing_since = NULL WHERE id = ?1 AND failing_since IS NOT NULL");
     if (!recovered.ok()) return recovered.status();
@@ -132,13 +142,18 @@ Status QueueWebhookDeliveriesSql(Connection& db, const WebhookFanOut& f) {
 }
 
 Status RecordWebhookAttemptsSql(Connection& db, const std::vector<WebhookAttempt>& attempts) {
+  std::map<std::string, WebhookState, std::less<>> webhooks;
   for (const WebhookAttempt& a : attempts) {
+    auto it = webhooks.find(a.webhook_id);
+    if (it == webhooks.end()) {
+      Result<bool> exists = WebhookExists(db, a.webhook_id);
+      if (!exists.ok()) return exists.status();
+      it = webhooks.emplace(a.webhook_id, WebhookState{*exists, std::nullopt}).first;
+    }
     // An attempt that ended after its webhook was deleted has nothing left to change.
-    Result<bool> exists = WebhookExists(db, a.webhook_id);
-    if (!exists.ok()) return exists.status();
-    if (!*exists) continue;
+    if (!it->second.exists) continue;
     HERALD_RETURN_IF_ERROR(LogAttempt(db, a));
-    HERALD_RETURN_IF_ERROR(ApplyAttempt(db, a));
+    HERALD_RETURN_IF_ERROR(ApplyAttempt(db, a, it->second));
   }
   return Status::Ok();
 }
