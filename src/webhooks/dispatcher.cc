@@ -136,6 +136,8 @@ asio::awaitable<void> Dispatcher::Run() {
         Spawn(FanOut(hook));
       }
       StartDeliveries(hook);
+      // A webhook at its limit of POSTs starts the next one when one ends: no need to wake for it.
+      if (hook->queue.in_flight() >= ConcurrencyOf(*hook)) continue;
       if (std::optional<TimePoint> due = hook->queue.NextDue()) {
         wait = std::min(wait, std::max(Duration(1), std::chrono::duration_cast<Duration>(*due - now)));
       }
@@ -301,10 +303,14 @@ asio::awaitable<void> Dispatcher::FanOut(std::shared_ptr<Hook> hook) {
   StartDeliveries(hook);
 }
 
+size_t Dispatcher::ConcurrencyOf(const Hook& hook) const {
+  // A failing receiver is probed with one POST at a time until it answers again.
+  return hook.failing_since ? 1 : static_cast<size_t>(std::max(options_.concurrency, 1));
+}
+
 void Dispatcher::StartDeliveries(const std::shared_ptr<Hook>& hook) {
   if (stopping_ || hook->removed || hook->disabling) return;
-  // A failing receiver is probed with one POST at a time until it answers again.
-  const size_t limit = hook->failing_since ? 1 : static_cast<size_t>(std::max(options_.concurrency, 1));
+  const size_t limit = ConcurrencyOf(*hook);
   const TimePoint now = clock_.Now();
   while (hook->queue.in_flight() < limit) {
     std::optional<storage::WebhookDelivery> delivery = hook->queue.Take(now);

@@ -104,6 +104,7 @@ class Dispatcher {
   std::shared_ptr<Hook> LoadHook(const core::Webhook& webhook);
   void PollEvents();
   boost::asio::awaitable<void> FanOut(std::shared_ptr<Hook> hook);
+  size_t ConcurrencyOf(const Hook& hook) const;
   void StartDeliveries(const std::shared_ptr<Hook>& hook);
   boost::asio::awaitable<void> Deliver(std::shared_ptr<Hook> hook, storage::WebhookDelivery delivery);
   void Finished(const std::shared_ptr<Hook>& hook, const storage::WebhookDelivery& delivery,
