@@ -170,7 +170,7 @@ int Serve(const CommonOptions& options) {
   std::unique_ptr<storage::Store> store = std::move(*opened);
 
   queue::ScheduledQueue scheduled;
-  auto recovered = queue::RecoverUnfinished(*store, scheduled);
+  auto recovered = queue::RecoverUnfinished(*store, scheduled, clock.Now());
   if (!recovered.ok()) {
     log->error("cannot read the queue: {}", recovered.status().ToString());
     return 1;

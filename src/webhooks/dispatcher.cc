@@ -177,8 +177,12 @@ std::shared_ptr<Dispatcher::Hook> Dispatcher::LoadHook(const core::Webhook& webh
       Log()->error("webhook {}: cannot read its waiting deliveries: {}", webhook.id, page.status().ToString());
       return nullptr;
     }
+    const TimePoint now = clock_.Now();
     for (storage::WebhookDelivery& d : *page) {
       after = d.event_id;
+      // Never tried yet: due now, whatever time it was queued at. After a restart the clock may be
+      // behind the one that queued it (a stepped clock), and a fresh delivery must not wait for it.
+      if (d.attempts == 0) d.next_attempt_at = std::min(d.next_attempt_at, now);
       hook->queue.Add(std::move(d));
     }
     if (page->size() < static_cast<size_t>(kOutboxPage)) break;

@@ -326,9 +326,12 @@ class WebhooksTest(harness.ProcessTestCase):
         more = send_messages(client, 5, "after-restart")
         expected = {(i, t) for i in ids + more for t in EVENTS_PER_MESSAGE}
 
-        def all_delivered():
-            return expected <= {(e["message_id"], e["type"]) for e, _ in receiver.acknowledged()}
-        harness.wait_until(all_delivered, 120, what="every event after the restart")
+        def missing():
+            return expected - {(e["message_id"], e["type"]) for e, _ in receiver.acknowledged()}
+        try:
+            harness.wait_until(lambda: not missing(), 120, what="every event after the restart")
+        except AssertionError as e:
+            raise AssertionError(f"{e}: missing {sorted(missing())[:6]} ({len(missing())} in all)") from None
         acknowledged = receiver.acknowledged()
         duplicates = len(acknowledged) - len({e["id"] for e, _ in acknowledged})
         self.assertLessEqual(duplicates, 30, f"{duplicates} duplicates ({before} acknowledged before the kill)")
