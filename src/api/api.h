@@ -18,6 +18,7 @@
 #include "storage/store.h"
 #include "tracking/reader.h"
 #include "tracking/token.h"
+#include "webhooks/service.h"
 
 namespace herald::api {
 
@@ -37,6 +38,8 @@ struct ApiContext {
   // Open and click tracking (/t/o, /t/c); without a codec they answer 404.
   const tracking::TokenCodec* tracking = nullptr;
   tracking::AddressPolicy record_ip = tracking::AddressPolicy::kAnonymized;
+  // Webhooks (/v1/webhooks changes); without it they answer 503.
+  webhooks::WebhookService* webhooks = nullptr;
   // Moves the daemon's clock forward (testing.adjustable_clock); unset: POST /v1/test/clock is 404.
   std::function<void(Duration)> advance_clock;
 };

@@ -19,6 +19,7 @@ void AddStatsRoutes(http::Router& router, ApiContext& context);
 void AddExportRoutes(http::Router& router, ApiContext& context);
 void AddTableRoutes(http::Router& router, ApiContext& context);
 void AddSuppressionRoutes(http::Router& router, ApiContext& context);
+void AddWebhookRoutes(http::Router& router, ApiContext& context);
 void AddTestClockRoutes(http::Router& router, ApiContext& context);
 
 }  // namespace herald::api

@@ -54,6 +54,7 @@ void RegisterRoutes(http::Router& router, ApiContext& context) {
   AddExportRoutes(router, context);
   AddTableRoutes(router, context);
   AddSuppressionRoutes(router, context);
+  AddWebhookRoutes(router, context);
   AddTestClockRoutes(router, context);
 }
 

@@ -395,6 +395,48 @@ const std::vector<KeyDef>& KeyDefs() {
          c.tracking.record_ip = v;
          return Status::Ok();
        }},
+      {{"webhooks.allow_private_networks", ValueType::kBoolean, "false",
+        "Deliver webhooks to loopback, private and link-local addresses too (receivers on this machine or its network); off, only public addresses are connected to."},
+       [](Config& c, const std::string& v) {
+         return Assign(c.webhooks.allow_private_networks, [&] { return ParseBoolean(v); });
+       }},
+      {{"webhooks.ca_file", ValueType::kString, "",
+        "PEM file of certificates trusted for https webhook receivers besides the system's; empty means the system's only."},
+       [](Config& c, const std::string& v) {
+         c.webhooks.ca_file = v;
+         return Status::Ok();
+       }},
+      {{"webhooks.concurrency", ValueType::kInteger, "8",
+        "POSTs at once to one webhook (one while it is failing)."},
+       [](Config& c, const std::string& v) { return Assign(c.webhooks.concurrency, [&] { return ParseInteger(v, 1, 256); }); }},
+      {{"webhooks.connect_timeout", ValueType::kDuration, "5s",
+        "Time allowed to resolve a webhook's host, connect and finish the TLS handshake."},
+       [](Config& c, const std::string& v) {
+         return Assign(c.webhooks.connect_timeout, [&] { return ParseDurationValue(v); });
+       }},
+      {{"webhooks.timeout", ValueType::kDuration, "10s",
+        "Time allowed to send a webhook delivery and read the receiver's whole response."},
+       [](Config& c, const std::string& v) { return Assign(c.webhooks.timeout, [&] { return ParseDurationValue(v); }); }},
+      {{"webhooks.retry_initial", ValueType::kDuration, "10s",
+        "Wait before a failed webhook delivery is tried again; doubles each time."},
+       [](Config& c, const std::string& v) {
+         return Assign(c.webhooks.retry_initial, [&] { return ParseDurationValue(v); });
+       }},
+      {{"webhooks.retry_max", ValueType::kDuration, "1h", "Longest wait between two attempts of a webhook delivery."},
+       [](Config& c, const std::string& v) { return Assign(c.webhooks.retry_max, [&] { return ParseDurationValue(v); }); }},
+      {{"webhooks.max_age", ValueType::kDuration, "24h",
+        "A webhook delivery still failing this long after its first attempt is given up."},
+       [](Config& c, const std::string& v) { return Assign(c.webhooks.max_age, [&] { return ParseDurationValue(v); }); }},
+      {{"webhooks.disable_after", ValueType::kDuration, "24h",
+        "A webhook with no successful delivery for this long is disabled (account event webhook.disabled)."},
+       [](Config& c, const std::string& v) {
+         return Assign(c.webhooks.disable_after, [&] { return ParseDurationValue(v); });
+       }},
+      {{"webhooks.log_retention", ValueType::kDuration, "30d",
+        "How long entries of the webhook delivery log (GET /v1/webhooks/{id}/deliveries) are kept."},
+       [](Config& c, const std::string& v) {
+         return Assign(c.webhooks.log_retention, [&] { return ParseDurationValue(v); });
+       }},
       {{"messages.idempotency_window", ValueType::kDuration, "24h",
         "How long an idempotency_key returns the message it first created."},
        [](Config& c, const std::string& v) {

@@ -127,6 +127,20 @@ struct Config {
     std::string record_ip;  // "none", "anonymized" (the last IPv4 octet, the last 80 IPv6 bits zeroed), "full"
   } tracking;
 
+  // Webhooks (DESIGN §1): how deliveries to the accounts' receivers are made, retried and given up.
+  struct Webhooks {
+    bool allow_private_networks = false;  // deliver to loopback and private addresses too
+    std::string ca_file;                  // PEM certificates trusted besides the system's; empty: none
+    int concurrency = 0;                  // POSTs at once per webhook
+    Duration connect_timeout{};
+    Duration timeout{};                   // writing the request and reading the whole response
+    Duration retry_initial{};
+    Duration retry_max{};
+    Duration max_age{};                   // a delivery is given up this long after its first attempt
+    Duration disable_after{};             // a webhook with no successful delivery this long is disabled
+    Duration log_retention{};
+  } webhooks;
+
   struct Messages {
     Duration idempotency_window{};
   } messages;

@@ -8,10 +8,12 @@
 //                                      └─ (mx) MX router ── caching resolver ── c-ares resolver
 //   intake ── domain directory (the sending gate, DKIM signers) ◀── domain service ◀── api /v1/domains
 //   domains thread: the periodic re-check, and the c-ares resolver of domain verification
+//   webhooks thread: events (read from the store) ──▶ signed POSTs to the accounts' receivers ◀── api /v1/webhooks
 //
 // Shutdown (SIGINT/SIGTERM): /readyz turns 503, the HTTP server stops accepting and finishes the
 // requests in flight, the SMTP relay and the inbound listener stop accepting and tell their clients
 // 421 (a half-sent message is dropped whole; one being stored is stored and answered first), the dispatcher lets attempts in flight record their outcome,
+// the webhook dispatcher abandons its POSTs in flight (made again at the next start) and records those finished,
 // then the store drains its last commits. Whatever waits in the queue resumes at the next start.
 #include <utility>
 #include <boost/asio/executor_work_guard.hpp>
@@ -29,6 +31,7 @@
 #include "daemon/domains_runtime.h"
 #include "daemon/resolver_options.h"
 #include "daemon/version.h"
+#include "daemon/webhooks_runtime.h"
 #include "delivery/capture_transport.h"
 #include "delivery/dispatcher.h"
 #include "delivery/mx_router.h"
@@ -167,7 +170,7 @@ int Serve(const CommonOptions& options) {
   std::unique_ptr<storage::Store> store = std::move(*opened);
 
   queue::ScheduledQueue scheduled;
-  auto recovered = queue::RecoverUnfinished(*store, scheduled);
+  auto recovered = queue::RecoverUnfinished(*store, scheduled, clock.Now());
   if (!recovered.ok()) {
     log->error("cannot read the queue: {}", recovered.status().ToString());
     return 1;
@@ -197,6 +200,13 @@ int Serve(const CommonOptions& options) {
   auto domains = DomainsRuntime::Start(config, *store, clock);
   if (!domains.ok()) {
     log->error("cannot start sending domains: {}", domains.status().ToString());
+    return 1;
+  }
+
+  // Webhooks: one thread, its own io_context, so that a slow receiver slows nothing else.
+  auto webhooks = WebhooksRuntime::Start(config, *store, clock, (*domains)->secrets());
+  if (!webhooks.ok()) {
+    log->error("cannot start webhooks: {}", webhooks.status().ToString());
     return 1;
   }
 
@@ -250,6 +260,7 @@ int Serve(const CommonOptions& options) {
   api::Authenticator authenticator(*store, clock);
   std::atomic<bool> accepting{true};
   api::ApiContext context{*store, intake, authenticator, clock, accepting, &(*domains)->service(), &dispatcher};
+  context.webhooks = &(*webhooks)->service();
   context.pools.clear();
   for (const config::Config::Pool& pool : config.pools) context.pools.push_back(pool.name);
   if (config.testing.adjustable_clock) {
@@ -258,6 +269,7 @@ int Serve(const CommonOptions& options) {
       clock.Advance(step);
       log->warn("clock moved forward by {} ms (testing.adjustable_clock)", step.count());
       dispatcher.Poke();
+      (*webhooks)->Poke();
     };
   }
   // Tracking tokens are signed with a key derived from the data directory's secret key.
@@ -342,6 +354,7 @@ int Serve(const CommonOptions& options) {
   http_io.run();
   for (std::thread& t : http_threads) t.join();
   (*domains)->Stop();  // the API is done with the domain service
+  (*webhooks)->Stop();  // and with the webhook service
   delivery_thread.join();
   log->info("stopped");
   return 0;

@@ -1,10 +1,12 @@
 #include "queue/recovery.h"
 
+#include <algorithm>
+
 #include "core/address.h"
 
 namespace herald::queue {
 
-Result<size_t> RecoverUnfinished(storage::Store& store, ScheduledQueue& queue) {
+Result<size_t> RecoverUnfinished(storage::Store& store, ScheduledQueue& queue, TimePoint now) {
   constexpr int kPage = 1000;
   size_t recovered = 0;
   std::string after;
@@ -12,6 +14,7 @@ Result<size_t> RecoverUnfinished(storage::Store& store, ScheduledQueue& queue) {
     auto page = store.ListUnfinished(after, kPage);
     if (!page.ok()) return page.status();
     for (storage::PendingMessage& pending : *page) {
+      if (pending.attempts == 0) pending.due = std::min(pending.due, now);
       queue.Schedule(
           {pending.id, pending.due, pending.attempts, pending.created_at, core::DomainOf(pending.rcpt_to),
                       std::move(pending.pool)});

@@ -32,6 +32,8 @@
 #include "core/smtp_connection.h"
 #include "core/stats.h"
 #include "core/suppression.h"
+#include "core/webhook.h"
+#include "storage/webhook_records.h"
 
 namespace herald::storage {
 
@@ -331,6 +333,35 @@ class Store {
   // Removes the account's table of that name with its rows and their events. NotFound when it has none.
   virtual void DeleteInteractionTable(std::string account_id, std::string name, StatusCallback done) = 0;
 
+  // Webhooks (storage/webhook_records.h). Create: the webhook's cursor becomes the newest event's id
+  // in the same commit, whatever `webhook.cursor` says, so it is told of later events only.
+  // AlreadyExists if the id is taken, NotFound if the account does not exist.
+  virtual void CreateWebhook(core::Webhook webhook, StatusCallback done) = 0;
+  // Replaces the url, events, sealed secret, enabled and updated_at of the account's webhook
+  // `webhook.id`. Enabling a disabled webhook clears failing_since and disabled_at and gives each of
+  // its waiting deliveries a fresh start (first attempt unset, due at updated_at); disabling sets
+  // disabled_at. NotFound unless it is the account's.
+  virtual void UpdateWebhook(core::Webhook webhook, StatusCallback done) = 0;
+  // Removes the webhook, its waiting deliveries and its delivery log; its account events stay.
+  // NotFound unless it is the account's.
+  virtual void DeleteWebhook(std::string account_id, std::string webhook_id, StatusCallback done) = 0;
+  // For the webhook dispatcher (not tenant-scoped). Moves the cursor and queues the deliveries, in one
+  // commit, if the webhook is enabled and its cursor is still `from`: FailedPrecondition otherwise
+  // (it was disabled or moved meanwhile), NotFound when it is gone.
+  virtual void QueueWebhookDeliveries(WebhookFanOut fan_out, StatusCallback done) = 0;
+  // Logs each attempt, in order, and applies it to its delivery (delivered and gave_up remove it,
+  // retrying sets its attempts and due time) and to its webhook's failing_since (cleared by a
+  // delivery, set by a failure if unset), all in one commit. Attempts of a webhook deleted meanwhile
+  // are skipped.
+  virtual void RecordWebhookAttempts(std::vector<WebhookAttempt> attempts, StatusCallback done) = 0;
+  // Disables the webhook and appends `event`, in one commit, if it is enabled and has been failing
+  // since `failing_since` (not changed meanwhile): FailedPrecondition otherwise, NotFound when gone.
+  virtual void DisableWebhook(std::string webhook_id, TimePoint failing_since, core::AccountEvent event,
+                              StatusCallback done) = 0;
+  // Deletes at most `limit` of the oldest delivery log rows, those older than `before`; answers how
+  // many went.
+  virtual void PruneWebhookAttempts(TimePoint before, int limit, ResultCallback<int> done) = 0;
+
   // ---- Reads (synchronous) ----
 
   virtual Result<core::ApiKey> FindApiKeyByHash(std::string_view key_hash) = 0;
@@ -408,6 +439,28 @@ class Store {
   // per recipient under the first one's Message-ID: when `recipient` (any case; empty: any) is not
   // `message_id`'s recipient but one of its siblings', that sibling. NotFound when there is no such message.
   virtual Result<core::MessageRecord> FindReportedMessage(std::string_view message_id, std::string_view recipient) = 0;
+
+  virtual Result<core::Webhook> GetWebhook(std::string_view account_id, std::string_view webhook_id) = 0;
+  // Oldest first.
+  virtual Result<std::vector<core::Webhook>> ListWebhooks(std::string_view account_id) = 0;
+  // The account's webhook delivery log, newest first, older than `cursor` (the previous page's
+  // next_cursor; "" = from the newest). NotFound unless the webhook is the account's.
+  virtual Result<WebhookAttemptPage> ListWebhookAttempts(std::string_view account_id, std::string_view webhook_id,
+                                                         std::string_view cursor, int limit) = 0;
+
+  // For the webhook dispatcher only (not tenant-scoped).
+  // Every account's webhooks, enabled or not, oldest first.
+  virtual Result<std::vector<core::Webhook>> ListAllWebhooks() = 0;
+  // The id of the newest event (0 when there is none).
+  virtual Result<int64_t> LastEventId() = 0;
+  // The accounts that have events with ids in (after_id, up_to_id].
+  virtual Result<std::vector<std::string>> AccountsWithEvents(int64_t after_id, int64_t up_to_id) = 0;
+  // The account's events with ids after `after_id`, oldest first, at most `limit`.
+  virtual Result<std::vector<WebhookEvent>> ListEventsAfter(std::string_view account_id, int64_t after_id,
+                                                            int limit) = 0;
+  // The webhook's waiting deliveries with event ids after `after_event_id`, by event id, at most `limit`.
+  virtual Result<std::vector<WebhookDelivery>> ListWebhookDeliveries(std::string_view webhook_id,
+                                                                     int64_t after_event_id, int limit) = 0;
 
   // For delivery and recovery only (not tenant-scoped).
   virtual Result<DeliveryItem> LoadForDelivery(std::string_view message_id) = 0;

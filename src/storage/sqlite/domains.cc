@@ -121,7 +121,9 @@ Result<std::vector<core::SendingDomain>> ReadAll(Statement& list) {
   }
 }
 
-Status AppendEvent(Connection& db, const core::AccountEvent& event) {
+}  // namespace
+
+Status AppendAccountEventSql(Connection& db, const core::AccountEvent& event) {
   Result<Statement> insert =
       db.Prepare("INSERT INTO account_events (account_id, type, subject, at, details) VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!insert.ok()) return insert.status();
@@ -132,8 +134,6 @@ Status AppendEvent(Connection& db, const core::AccountEvent& event) {
       .Bind(5, CompactJson(event.details));
   return insert->Run();
 }
-
-}  // namespace
 
 Status CreateDomainSql(Connection& db, const core::SendingDomain& d) {
   if (d.id.empty() || d.account_id.empty() || d.name.empty())
@@ -182,7 +182,7 @@ Status UpdateDomainSql(Connection& db, const core::SendingDomain& d, const std::
     if (!now.ok()) return now.status();
     return Status::FailedPrecondition("domain " + d.name + " changed meanwhile");
   }
-  for (const core::AccountEvent& event : events) HERALD_RETURN_IF_ERROR(AppendEvent(db, event));
+  for (const core::AccountEvent& event : events) HERALD_RETURN_IF_ERROR(AppendAccountEventSql(db, event));
   return Status::Ok();
 }
 

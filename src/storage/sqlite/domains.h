@@ -22,6 +22,9 @@ Status CreateDomainSql(Connection& db, const core::SendingDomain& domain);
 Status UpdateDomainSql(Connection& db, const core::SendingDomain& domain, const std::vector<core::AccountEvent>& events);
 Status DeleteDomainSql(Connection& db, std::string_view account_id, std::string_view name);
 
+// Appends an event about one of an account's resources (a domain, a webhook) to account_events.
+Status AppendAccountEventSql(Connection& db, const core::AccountEvent& event);
+
 Result<core::SendingDomain> GetDomainSql(Connection& db, std::string_view account_id, std::string_view name);
 Result<std::vector<core::SendingDomain>> ListDomainsSql(Connection& db, std::string_view account_id);
 Result<std::vector<core::SendingDomain>> ListAllDomainsSql(Connection& db);

@@ -333,7 +333,57 @@ CREATE INDEX suppressions_by_time ON suppressions(account_id, created_at, addres
 CREATE INDEX messages_by_body ON messages(body_id) WHERE body_id IS NOT NULL;
 )sql";
 
-constexpr std::array<Migration, 9> kMigrations = {{
+// Webhooks: each with its cursor over the events (the last event id it has matched), the deliveries
+// waiting to be made (removed once made or given up, so the table stays small), and the delivery log
+// (one row per attempt, pruned by age). The dispatcher reads one account's new events at a time.
+constexpr const char* kSchemaV10 = R"sql(
+CREATE TABLE webhooks (
+  id            TEXT NOT NULL PRIMARY KEY,
+  account_id    TEXT NOT NULL REFERENCES accounts(id),
+  url           TEXT NOT NULL,
+  events        TEXT NOT NULL,   -- JSON array of event type names, or ["*"]
+  sealed_secret TEXT NOT NULL,   -- SecretBox-sealed signing secret
+  enabled       INTEGER NOT NULL,
+  failing_since INTEGER,         -- first failed attempt since the last delivery; NULL while delivering
+  disabled_at   INTEGER,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL,
+  cursor        INTEGER NOT NULL -- events.id of the last event looked at
+);
+CREATE INDEX webhooks_by_account ON webhooks(account_id, id);
+
+CREATE TABLE webhook_deliveries (
+  webhook_id       TEXT NOT NULL REFERENCES webhooks(id),
+  event_id         INTEGER NOT NULL,
+  message_id       TEXT NOT NULL,
+  event_type       TEXT NOT NULL,
+  payload          TEXT NOT NULL,   -- the JSON body
+  attempts         INTEGER NOT NULL,
+  first_attempt_at INTEGER,
+  next_attempt_at  INTEGER NOT NULL,
+  PRIMARY KEY (webhook_id, event_id)
+) WITHOUT ROWID;
+
+CREATE TABLE webhook_attempts (
+  id          INTEGER PRIMARY KEY,
+  webhook_id  TEXT NOT NULL,        -- deleted with its webhook
+  event_id    INTEGER NOT NULL,
+  event_type  TEXT NOT NULL,
+  message_id  TEXT NOT NULL,
+  attempt     INTEGER NOT NULL,
+  at          INTEGER NOT NULL,
+  duration_ms INTEGER NOT NULL,
+  http_status INTEGER,              -- NULL when no HTTP answer came
+  error       TEXT NOT NULL,        -- '' when delivered
+  outcome     TEXT NOT NULL CHECK (outcome IN ('delivered', 'retrying', 'gave_up')),
+  next_attempt_at INTEGER
+);
+CREATE INDEX webhook_attempts_by_webhook ON webhook_attempts(webhook_id, id);
+
+CREATE INDEX IF NOT EXISTS events_by_account ON events(account_id, id);
+)sql";
+
+constexpr std::array<Migration, 10> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
@@ -343,6 +393,7 @@ constexpr std::array<Migration, 9> kMigrations = {{
     {7, kSchemaV7},
     {8, kSchemaV8},
     {9, kSchemaV9},
+    {10, kSchemaV10},
 }};
 
 Status CheckNumbering(std::span<const Migration> migrations) {

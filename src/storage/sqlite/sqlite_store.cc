@@ -21,6 +21,8 @@
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/sqlite/stats.h"
 #include "storage/sqlite/suppressions.h"
+#include "storage/sqlite/webhook_deliveries.h"
+#include "storage/sqlite/webhooks.h"
 #include "storage/sqlite/write_ops.h"
 #include "storage/sqlite/writer.h"
 
@@ -280,6 +282,59 @@ class SqliteStore final : public Store {
                     std::move(done)});
   }
 
+  void CreateWebhook(core::Webhook webhook, StatusCallback done) override {
+    writer_.Submit({[webhook = std::move(webhook)](Connection& db) { return sqlite::CreateWebhookSql(db, webhook); },
+                    std::move(done)});
+  }
+
+  void UpdateWebhook(core::Webhook webhook, StatusCallback done) override {
+    writer_.Submit({[webhook = std::move(webhook)](Connection& db) { return sqlite::UpdateWebhookSql(db, webhook); },
+                    std::move(done)});
+  }
+
+  void DeleteWebhook(std::string account_id, std::string webhook_id, StatusCallback done) override {
+    writer_.Submit({[account_id = std::move(account_id), webhook_id = std::move(webhook_id)](Connection& db) {
+                      return sqlite::DeleteWebhookSql(db, account_id, webhook_id);
+                    },
+                    std::move(done)});
+  }
+
+  void QueueWebhookDeliveries(WebhookFanOut fan_out, StatusCallback done) override {
+    writer_.Submit({[fan_out = std::move(fan_out)](Connection& db) {
+                      return sqlite::QueueWebhookDeliveriesSql(db, fan_out);
+                    },
+                    std::move(done)});
+  }
+
+  void RecordWebhookAttempts(std::vector<WebhookAttempt> attempts, StatusCallback done) override {
+    writer_.Submit({[attempts = std::move(attempts)](Connection& db) {
+                      return sqlite::RecordWebhookAttemptsSql(db, attempts);
+                    },
+                    std::move(done)});
+  }
+
+  void DisableWebhook(std::string webhook_id, TimePoint failing_since, core::AccountEvent event,
+                      StatusCallback done) override {
+    writer_.Submit({[webhook_id = std::move(webhook_id), failing_since, event = std::move(event)](Connection& db) {
+                      return sqlite::DisableWebhookSql(db, webhook_id, failing_since, event);
+                    },
+                    std::move(done)});
+  }
+
+  void PruneWebhookAttempts(TimePoint before, int limit, ResultCallback<int> done) override {
+    auto deleted = std::make_shared<int>(0);
+    writer_.Submit({[before, limit, deleted](Connection& db) {
+                      return sqlite::PruneWebhookAttemptsSql(db, before, limit, *deleted);
+                    },
+                    [deleted, done = std::move(done)](Status status) {
+                      if (status.ok()) {
+                        done(*deleted);
+                      } else {
+                        done(std::move(status));
+                      }
+                    }});
+  }
+
   Result<core::ApiKey> FindApiKeyByHash(std::string_view key_hash) override {
     return Read([&](Connection& db) { return sqlite::FindApiKeyByHashSql(db, key_hash); });
   }
@@ -387,6 +442,35 @@ class SqliteStore final : public Store {
   }
   Result<RowEventPage> ListRowEvents(std::string_view table_id, int64_t after_id, int limit) override {
     return Read([&](Connection& db) { return sqlite::ListRowEventsSql(db, table_id, after_id, limit); });
+  }
+  Result<core::Webhook> GetWebhook(std::string_view account_id, std::string_view webhook_id) override {
+    return Read([&](Connection& db) { return sqlite::GetWebhookSql(db, account_id, webhook_id); });
+  }
+  Result<std::vector<core::Webhook>> ListWebhooks(std::string_view account_id) override {
+    return Read([&](Connection& db) { return sqlite::ListWebhooksSql(db, account_id); });
+  }
+  Result<WebhookAttemptPage> ListWebhookAttempts(std::string_view account_id, std::string_view webhook_id,
+                                                 std::string_view cursor, int limit) override {
+    return Read(
+        [&](Connection& db) { return sqlite::ListWebhookAttemptsSql(db, account_id, webhook_id, cursor, limit); });
+  }
+  Result<std::vector<core::Webhook>> ListAllWebhooks() override {
+    return Read([](Connection& db) { return sqlite::ListAllWebhooksSql(db); });
+  }
+  Result<int64_t> LastEventId() override {
+    return Read([](Connection& db) { return sqlite::LastEventIdSql(db); });
+  }
+  Result<std::vector<std::string>> AccountsWithEvents(int64_t after_id, int64_t up_to_id) override {
+    return Read([&](Connection& db) { return sqlite::AccountsWithEventsSql(db, after_id, up_to_id); });
+  }
+  Result<std::vector<WebhookEvent>> ListEventsAfter(std::string_view account_id, int64_t after_id,
+                                                    int limit) override {
+    return Read([&](Connection& db) { return sqlite::ListEventsAfterSql(db, account_id, after_id, limit); });
+  }
+  Result<std::vector<WebhookDelivery>> ListWebhookDeliveries(std::string_view webhook_id, int64_t after_event_id,
+                                                             int limit) override {
+    return Read(
+        [&](Connection& db) { return sqlite::ListWebhookDeliveriesSql(db, webhook_id, after_event_id, limit); });
   }
   Result<DeliveryItem> LoadForDelivery(std::string_view message_id) override {
     return Read([&](Connection& db) { return sqlite::LoadForDeliverySql(db, message_id); });

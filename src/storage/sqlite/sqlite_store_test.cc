@@ -165,6 +165,28 @@ TEST_F(SqliteStoreTest, StatsAreOnlyForSqliteStores) {
     Result<std::vector<core::AccountEvent>> ListAccountEvents(std::string_view, std::string_view, int) override {
       return Status::Internal("");
     }
+    void CreateWebhook(core::Webhook, StatusCallback) override {}
+    void UpdateWebhook(core::Webhook, StatusCallback) override {}
+    void DeleteWebhook(std::string, std::string, StatusCallback) override {}
+    void QueueWebhookDeliveries(WebhookFanOut, StatusCallback) override {}
+    void RecordWebhookAttempts(std::vector<WebhookAttempt>, StatusCallback) override {}
+    void DisableWebhook(std::string, TimePoint, core::AccountEvent, StatusCallback) override {}
+    void PruneWebhookAttempts(TimePoint, int, ResultCallback<int>) override {}
+    Result<core::Webhook> GetWebhook(std::string_view, std::string_view) override { return Status::Internal(""); }
+    Result<std::vector<core::Webhook>> ListWebhooks(std::string_view) override { return Status::Internal(""); }
+    Result<WebhookAttemptPage> ListWebhookAttempts(std::string_view, std::string_view, std::string_view,
+                                                   int) override {
+      return Status::Internal("");
+    }
+    Result<std::vector<core::Webhook>> ListAllWebhooks() override { return Status::Internal(""); }
+    Result<int64_t> LastEventId() override { return Status::Internal(""); }
+    Result<std::vector<std::string>> AccountsWithEvents(int64_t, int64_t) override { return Status::Internal(""); }
+    Result<std::vector<WebhookEvent>> ListEventsAfter(std::string_view, int64_t, int) override {
+      return Status::Internal("");
+    }
+    Result<std::vector<WebhookDelivery>> ListWebhookDeliveries(std::string_view, int64_t, int) override {
+      return Status::Internal("");
+    }
     Result<core::ApiKey> FindApiKeyByHash(std::string_view) override { return Status::Internal(""); }
     Result<std::vector<core::ApiKey>> ListApiKeys(std::string_view) override { return Status::Internal(""); }
     Result<core::Account> GetAccount(std::string_view) override { return Status::Internal(""); }
