@@ -12,6 +12,14 @@ namespace {
 
 namespace asio = boost::asio;
 
+// A change (verification, rotation) is made on a fresh read when the domain changed since it was read;
+// this many times before the caller is told to try again.
+constexpr int kChangeAttempts = 5;
+
+Status KeptChanging(const std::string& name) {
+  return Status::Unavailable("domain " + name + " kept changing while it was being changed; try again");
+}
+
 // A registrable domain name: A-labels, at least two labels, letters, digits and hyphens only.
 Result<std::string> DomainName(std::string_view text) {
   Result<std::string> ascii = dns::ToAsciiDomain(text);
@@ -123,8 +131,9 @@ asio::awaitable<Result<core::SendingDomain>> DomainService::CheckAndStore(std::s
       ++next.revision;
       co_return std::move(next);
     }
-    // Changed meanwhile (a rotation, another verification): look again, once.
-    if (stored.code() != Code::kFailedPrecondition || attempt > 0) co_return stored;
+    // Changed meanwhile (a rotation, another verification, the periodic re-check): look again.
+    if (stored.code() != Code::kFailedPrecondition) co_return stored;
+    if (attempt + 1 == kChangeAttempts) co_return KeptChanging(name);
   }
 }
 
@@ -133,25 +142,32 @@ asio::awaitable<Result<core::SendingDomain>> DomainService::Verify(std::string a
 }
 
 asio::awaitable<Result<core::SendingDomain>> DomainService::RotateDkim(std::string account_id, std::string name) {
-  Result<core::SendingDomain> domain = store_.GetDomain(account_id, name);
-  if (!domain.ok()) co_return domain.status();
-  if (domain->purpose == core::DomainPurpose::kMarketing)
-    co_return Status::FailedPrecondition(name + " is a marketing domain: it has no DKIM keys here");
-  for (const core::DkimKey& key : domain->keys) {
-    if (key.state == core::DkimKeyState::kPending)
-      co_return Status::FailedPrecondition("a rotation of " + name + " already waits for its DNS records (selector " +
-                                           key.selector + ")");
+  for (int attempt = 0;; ++attempt) {
+    Result<core::SendingDomain> domain = store_.GetDomain(account_id, name);
+    if (!domain.ok()) co_return domain.status();
+    if (domain->purpose == core::DomainPurpose::kMarketing)
+      co_return Status::FailedPrecondition(name + " is a marketing domain: it has no DKIM keys here");
+    for (const core::DkimKey& key : domain->keys) {
+      if (key.state == core::DkimKeyState::kPending)
+        co_return Status::FailedPrecondition("a rotation of " + name + " already waits for its DNS records (selector " +
+                                             key.selector + ")");
+    }
+    Result<std::vector<core::DkimKey>> keys =
+        NewDkimKeys(secrets_, domain->keys, clock_.Now(), core::DkimKeyState::kPending);
+    if (!keys.ok()) co_return keys.status();
+    domain->keys.insert(domain->keys.end(), keys->begin(), keys->end());
+    domain->records = ExpectedRecords(*domain, AddressesOf(domain->pool), settings_.records, domain->records);
+    Status stored = co_await Store(*domain, {});
+    if (stored.ok()) {
+      ++domain->revision;
+      Logger("domains")->info("{}: new DKIM keys {} and {} wait for their records", name, (*keys)[0].selector,
+                              (*keys)[1].selector);
+      co_return std::move(*domain);
+    }
+    // Changed meanwhile (a verification, the periodic re-check): rotate what is stored now.
+    if (stored.code() != Code::kFailedPrecondition) co_return stored;
+    if (attempt + 1 == kChangeAttempts) co_return KeptChanging(name);
   }
-  Result<std::vector<core::DkimKey>> keys = NewDkimKeys(secrets_, domain->keys, clock_.Now(), core::DkimKeyState::kPending);
-  if (!keys.ok()) co_return keys.status();
-  domain->keys.insert(domain->keys.end(), keys->begin(), keys->end());
-  domain->records = ExpectedRecords(*domain, AddressesOf(domain->pool), settings_.records, domain->records);
-  Status stored = co_await Store(*domain, {});
-  if (!stored.ok()) co_return stored;
-  ++domain->revision;
-  Logger("domains")->info("{}: new DKIM keys {} and {} wait for their records", name, (*keys)[0].selector,
-                          (*keys)[1].selector);
-  co_return std::move(*domain);
 }
 
 asio::awaitable<Status> DomainService::Remove(std::string account_id, std::string name) {
