@@ -1,6 +1,30 @@
 #include "mime/body_encoding.h"
 
+#include <openssl/evp.h>
+
 namespace herald::mime {
+
+std::string EncodeBase64Lines(std::string_view bytes) {
+  constexpr size_t kLineInput = 57;  // bytes that make 76 characters of base64
+  constexpr size_t kLineOutput = 76;
+  const size_t full_lines = bytes.size() / kLineInput;
+  const size_t rest = bytes.size() % kLineInput;
+  const size_t size = full_lines * (kLineOutput + 1) + (rest == 0 ? 0 : (rest + 2) / 3 * 4 + 1);
+  // EVP_EncodeBlock ends what it writes with a NUL, which the line's LF (or the spare byte) then takes.
+  std::string out(size + 1, '\0');
+  auto* to = reinterpret_cast<unsigned char*>(out.data());
+  const auto* from = reinterpret_cast<const unsigned char*>(bytes.data());
+  for (size_t line = 0; line < full_lines; ++line) {
+    to += EVP_EncodeBlock(to, from + line * kLineInput, static_cast<int>(kLineInput));
+    *to++ = '\n';
+  }
+  if (rest != 0) {
+    to += EVP_EncodeBlock(to, from + full_lines * kLineInput, static_cast<int>(rest));
+    *to++ = '\n';
+  }
+  out.resize(size);
+  return out;
+}
 
 TransferEncoding ChooseTransferEncoding(const BodyStats& stats) {
   if (stats.eight_bit == 0 && stats.longest_line <= kMaxLineBytes) return TransferEncoding::k7Bit;

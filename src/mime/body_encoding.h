@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstring>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "mime/text_checks.h"
@@ -27,6 +28,10 @@ struct BodyStats {
 };
 
 enum class TransferEncoding { k7Bit, kQuotedPrintable, kBase64 };
+
+// `bytes` in base64 (RFC 2045 §6.8), in lines of 76 characters each ended by LF: an attachment's body as it
+// goes to GMime, already encoded, so that GMime copies it instead of running its encoding filter over it.
+std::string EncodeBase64Lines(std::string_view bytes);
 
 // 7bit for ASCII whose lines fit in 998 bytes; otherwise quoted-printable while the 8-bit bytes are few
 // enough for it to stay smaller than base64 (each costs "=XX", base64 costs a third more for every byte),

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "base/base64.h"
+
 namespace herald::mime {
 namespace {
 
@@ -70,6 +72,31 @@ TEST(AppendWithCrlfTest, TurnsEveryLfIntoCrlf) {
   EXPECT_EQ(crlf("a"), "a");
   EXPECT_EQ(crlf("a\nb\n"), "a\r\nb\r\n");
   EXPECT_EQ(crlf("\n\n"), "\r\n\r\n");
+}
+
+TEST(EncodeBase64LinesTest, LinesOf76CharactersEndedByLf) {
+  EXPECT_EQ(EncodeBase64Lines(""), "");
+  EXPECT_EQ(EncodeBase64Lines("M"), "TQ==\n");
+  EXPECT_EQ(EncodeBase64Lines("Man"), "TWFu\n");
+  std::string bytes;
+  for (int i = 0; i < 1000; ++i) bytes += static_cast<char>(i * 7);
+  for (size_t size : {56, 57, 58, 114, 1000}) {
+    const std::string encoded = EncodeBase64Lines(std::string_view(bytes).substr(0, size));
+    std::string joined;
+    size_t start = 0;
+    for (size_t lf = encoded.find('\n'); lf != std::string::npos; lf = encoded.find('\n', start)) {
+      EXPECT_LE(lf - start, 76u) << size;
+      if (lf + 1 < encoded.size()) {
+        EXPECT_EQ(lf - start, 76u) << size;
+      }
+      joined += encoded.substr(start, lf - start);
+      start = lf + 1;
+    }
+    EXPECT_EQ(start, encoded.size()) << size;
+    Result<std::string> decoded = Base64Decode(joined);
+    ASSERT_TRUE(decoded.ok()) << size;
+    EXPECT_EQ(*decoded, bytes.substr(0, size));
+  }
 }
 
 TEST(ChooseTransferEncodingTest, PicksTheCheapestSafeEncoding) {

@@ -85,12 +85,13 @@ GObjectPtr<GMimeObject> MakeAttachmentPart(const Attachment& attachment) {
   const std::string type = attachment.content_type.substr(0, slash);
   const std::string subtype = attachment.content_type.substr(slash + 1);
   GObjectPtr<GMimePart> part(g_mime_part_new_with_type(type.c_str(), subtype.c_str()));
-  ByteArrayPtr bytes(g_byte_array_sized_new(static_cast<guint>(attachment.content.size())));
-  g_byte_array_append(bytes.get(), reinterpret_cast<const guint8*>(attachment.content.data()),
-                      static_cast<guint>(attachment.content.size()));
+  const std::string encoded = EncodeBase64Lines(attachment.content);
+  ByteArrayPtr bytes(g_byte_array_sized_new(static_cast<guint>(encoded.size())));
+  g_byte_array_append(bytes.get(), reinterpret_cast<const guint8*>(encoded.data()), static_cast<guint>(encoded.size()));
   GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_byte_array(bytes.release()));
+  // Encoded already, as the part says: GMime writes the bytes as they are.
   GObjectPtr<GMimeDataWrapper> content(
-      g_mime_data_wrapper_new_with_stream(stream.get(), GMIME_CONTENT_ENCODING_DEFAULT));
+      g_mime_data_wrapper_new_with_stream(stream.get(), GMIME_CONTENT_ENCODING_BASE64));
   g_mime_part_set_content(part.get(), content.get());
   g_mime_part_set_content_encoding(part.get(), GMIME_CONTENT_ENCODING_BASE64);
   g_mime_object_set_disposition(GMIME_OBJECT(part.get()), "attachment");

@@ -1,22 +1,34 @@
 #include "tracking/links.h"
 
 #include <algorithm>
-#include <cctype>
+#include <cstring>
 #include <optional>
 
 namespace herald::tracking {
 namespace {
 
-char Lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+// ASCII only, as HTML's tag and attribute names are; no locale lookup per byte.
+char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() &&
          std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) { return Lower(a) == Lower(b); });
 }
 
+// `needle` is never empty. Its first character is found with memchr when it has no case (the '<' of a
+// tag), so a page is scanned from tag to tag, not byte by byte.
 size_t FindNoCase(std::string_view text, std::string_view needle, size_t from = 0) {
+  const char first = Lower(needle.front());
+  const bool caseless = first < 'a' || first > 'z';
   for (size_t i = from; i + needle.size() <= text.size(); ++i) {
-    if (StartsWithNoCase(text.substr(i), needle)) return i;
+    if (caseless) {
+      const void* hit = std::memchr(text.data() + i, first, text.size() - needle.size() + 1 - i);
+      if (hit == nullptr) break;
+      i = static_cast<size_t>(static_cast<const char*>(hit) - text.data());
+    } else if (Lower(text[i]) != first) {
+      continue;
+    }
+    if (StartsWithNoCase(text.substr(i + 1), needle.substr(1))) return i;
   }
   return std::string_view::npos;
 }

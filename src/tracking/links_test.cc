@@ -34,6 +34,8 @@ TEST(AddOpenPixel, BeforeTheBodyEndsOrAtTheEnd) {
   EXPECT_EQ(AddOpenPixel("<html><body><p>x</p></BODY></html>", "https://t.example/o/T"),
             "<html><body><p>x</p><img src=\"https://t.example/o/T\" width=\"1\" height=\"1\" alt=\"\" "
             "style=\"display:block;border:0\"></BODY></html>");
+  EXPECT_EQ(AddOpenPixel("<body></body>x</Body", "u"), "<body></body>x<img src=\"u\" width=\"1\" height=\"1\" alt=\"\" "
+                                                       "style=\"display:block;border:0\"></Body");
   EXPECT_EQ(AddOpenPixel("<p>x</p>", "u"), "<p>x</p><img src=\"u\" width=\"1\" height=\"1\" alt=\"\" "
                                            "style=\"display:block;border:0\">");
 }
