@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -87,6 +88,19 @@ class Connection {
   bool InTransaction() const;
   // Rows changed by the last INSERT/UPDATE/DELETE.
   int64_t Changes() const;
+
+  // Turns off SQLite's automatic checkpoint, which would copy the WAL into the database inside a
+  // committing thread, and calls `committed` after each commit instead, with the frames the WAL holds.
+  // `committed` runs on the committing thread and must be quick.
+  void OnCommit(std::function<void(int wal_frames)> committed);
+
+  // Copies the WAL back into the database as far as readers allow, never waiting for the writer
+  // (SQLite's passive checkpoint). The frames the WAL held and the frames now copied.
+  struct CheckpointResult {
+    int wal_frames = 0;
+    int copied_frames = 0;
+  };
+  Result<CheckpointResult> Checkpoint();
   const std::string& path() const { return path_; }
 
  private:
@@ -97,6 +111,7 @@ class Connection {
   sqlite3* db_;
   std::string path_;
   std::map<std::string, sqlite3_stmt*, std::less<>> statements_;
+  std::function<void(int)> committed_;  // see OnCommit
 };
 
 }  // namespace herald::storage::sqlite

@@ -11,6 +11,7 @@
 
 #include "base/log.h"
 #include "storage/sqlite/campaigns.h"
+#include "storage/sqlite/checkpointer.h"
 #include "storage/sqlite/domains.h"
 #include "storage/sqlite/interaction_tables.h"
 #include "storage/sqlite/migrations.h"
@@ -34,11 +35,14 @@ using sqlite::Connection;
 class SqliteStore final : public Store {
  public:
   SqliteStore(const Clock& clock, std::unique_ptr<sqlite::ReadPool> readers, std::unique_ptr<Connection> db,
-              int max_batch)
+              std::unique_ptr<Connection> checkpoint_db, int max_batch)
       : clock_(clock),
         write_db_(std::move(db)),
         readers_(std::move(readers)),
-        writer_(*write_db_, max_batch) {}
+        checkpointer_(std::move(checkpoint_db), kCheckpointFrames, kRestartFrames),
+        writer_(*write_db_, max_batch) {
+    write_db_->OnCommit([this](int wal_frames) { checkpointer_.Committed(*write_db_, wal_frames); });
+  }
 
   SqliteStoreStats stats() const { return {writer_.writes(), writer_.commits()}; }
 
@@ -508,11 +512,17 @@ class SqliteStore final : public Store {
     }
   }
 
-  // Destroyed in reverse: the writer completes queued writes (whose `done` may still read), then the
-  // readers close, and the write connection closes last so SQLite can checkpoint and drop the WAL.
+  // SQLite's own default threshold (4 MiB of 4 KiB pages); the WAL starts over past 16 MiB.
+  static constexpr int kCheckpointFrames = 1000;
+  static constexpr int kRestartFrames = 4000;
+
+  // Destroyed in reverse: the writer completes queued writes (whose `done` may still read), the
+  // checkpointer stops, the readers close, and the write connection closes last so SQLite can
+  // checkpoint and drop the WAL.
   const Clock& clock_;
   std::unique_ptr<Connection> write_db_;
   std::unique_ptr<sqlite::ReadPool> readers_;
+  sqlite::Checkpointer checkpointer_;
   sqlite::Writer writer_;
 };
 
@@ -546,9 +556,12 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options, con
   Result<std::unique_ptr<sqlite::ReadPool>> readers =
       sqlite::ReadPool::Open(options.path, options.read_connections);
   if (!readers.ok()) return readers.status();
+  Result<std::unique_ptr<Connection>> checkpoint_db = Connection::Open(options.path, Connection::Mode::kReadWrite);
+  if (!checkpoint_db.ok()) return checkpoint_db.status();
   Logger("storage")->info("opened {} ({} read connections)", options.path, options.read_connections);
   return std::unique_ptr<Store>(
-      std::make_unique<SqliteStore>(clock, std::move(*readers), std::move(*db), options.max_batch));
+      std::make_unique<SqliteStore>(clock, std::move(*readers), std::move(*db), std::move(*checkpoint_db),
+                                    options.max_batch));
 }
 
 std::optional<SqliteStoreStats> GetSqliteStoreStats(const Store& store) {

@@ -1,0 +1,48 @@
+#include "storage/sqlite/checkpointer.h"
+
+#include <utility>
+
+#include "base/log.h"
+
+namespace herald::storage::sqlite {
+
+Checkpointer::Checkpointer(std::unique_ptr<Connection> db, int wal_frames, int restart_frames)
+    : db_(std::move(db)), wal_frames_(wal_frames), restart_frames_(restart_frames), thread_([this] { Run(); }) {}
+
+Checkpointer::~Checkpointer() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void Checkpointer::Committed(Connection& writer, int wal_frames) {
+  {
+    std::lock_guard lock(mutex_);
+    latest_frames_ = wal_frames;
+  }
+  if (wal_frames >= wal_frames_) wake_.notify_one();
+  if (wal_frames >= restart_frames_) {
+    Result<Connection::CheckpointResult> done = writer.Checkpoint();
+    if (!done.ok()) Logger("storage")->error("checkpoint on the writer failed: {}", done.status().ToString());
+  }
+}
+
+void Checkpointer::Run() {
+  int last_seen = 0;  // the WAL's size when the last checkpoint began
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      // Only when commits came since: what a reader kept from the last checkpoint would be kept again.
+      wake_.wait(lock, [&] { return stopping_ || (latest_frames_ >= wal_frames_ && latest_frames_ != last_seen); });
+      if (stopping_) return;
+      last_seen = latest_frames_;
+    }
+    Result<Connection::CheckpointResult> done = db_->Checkpoint();
+    if (!done.ok()) Logger("storage")->error("checkpoint failed: {}", done.status().ToString());
+  }
+}
+
+}  // namespace herald::storage::sqlite
