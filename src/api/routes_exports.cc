@@ -5,6 +5,7 @@
 
 #include "api/request_context.h"
 #include "api/routes.h"
+#include "base/csv_writer.h"
 #include "base/log.h"
 #include "base/time_format.h"
 #include "http/responses.h"
@@ -20,20 +21,6 @@ using boost::beast::http::verb;
 constexpr int kRowsPerPage = 1000;
 constexpr std::string_view kHeader =
     "id,created_at,campaign,campaign_version,from,sender_domain,recipient,subject,status,status_at,attempts,tags\r\n";
-
-// A CSV field: quoted when it holds a comma, a quote or a line break (quotes doubled).
-void AppendField(std::string& out, std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out += text;
-    return;
-  }
-  out += '"';
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
 
 void AppendRow(std::string& out, const core::MessageRecord& m) {
   std::string tags;
@@ -52,11 +39,7 @@ void AppendRow(std::string& out, const core::MessageRecord& m) {
       std::to_string(m.attempts),
       tags,
   };
-  for (size_t i = 0; i < std::size(fields); ++i) {
-    if (i > 0) out += ',';
-    AppendField(out, fields[i]);
-  }
-  out += "\r\n";
+  AppendCsvRecord(out, fields);
 }
 
 // A bound of the period: a date (YYYY-MM-DD: that day's start, or for `to` its end) or an RFC 3339 time.
