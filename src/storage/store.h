@@ -174,6 +174,30 @@ struct SuppressionPage {
   std::string next_cursor;                      // empty on the last page
 };
 
+// The suppression list for an export (GET /v1/exports/suppressions), newest first, each entry with
+// the event that put it there.
+struct SuppressionExportQuery {
+  std::string account_id;
+  std::vector<std::string> sources;       // only entries of these sources ("bounce", …); empty: every one
+  std::optional<std::string> reason;      // only entries with exactly this reason
+  std::optional<TimePoint> created_from;  // created at or after
+  std::optional<TimePoint> created_to;    // created before
+  std::string cursor;                     // the previous page's next_cursor
+  int limit = 1000;                       // 1..1000
+};
+
+struct SuppressionExportRow {
+  core::Suppression suppression;
+  // The entry's message's first event of its kind, when the message still has it: `bounced` (a hard
+  // one) for source "bounce", `complained` for "complaint"; none for a manual entry.
+  std::optional<core::Event> cause;
+};
+
+struct SuppressionExportPage {
+  std::vector<SuppressionExportRow> rows;  // newest first
+  std::string next_cursor;                 // empty on the last page
+};
+
 // What a cancellation found.
 struct CancelOutcome {
   bool cancelled = false;  // false: the message had already finished and was left as it was
@@ -371,6 +395,9 @@ class Store {
   virtual Result<core::Suppression> GetSuppression(std::string_view account_id, std::string_view address) = 0;
   // InvalidArgument for a limit out of range or a malformed cursor.
   virtual Result<SuppressionPage> ListSuppressions(const SuppressionQuery& query) = 0;
+  // Pages in ListSuppressions' order, with its cursors. InvalidArgument for a limit out of range, a
+  // malformed cursor, or more than 8 sources.
+  virtual Result<SuppressionExportPage> ExportSuppressions(const SuppressionExportQuery& query) = 0;
   // The account made by `herald init` (the oldest operator account); NotFound before init.
   virtual Result<core::Account> GetOperatorAccount() = 0;
   virtual Result<core::MessageRecord> GetMessage(std::string_view account_id, std::string_view message_id) = 0;

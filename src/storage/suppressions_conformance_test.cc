@@ -262,8 +262,155 @@ TEST_P(Suppressions, AReportedMessageIsFoundWithItsSiblings) {
   EXPECT_EQ(store().FindReportedMessage("msg_00000000000000000000000000", "").status().code(), Code::kNotFound);
 }
 
+TEST_P(Suppressions, TheExportReadsEntriesWithTheEventsThatCausedThem) {
+  MadeAccount a = MakeAccount("Shop A");
+  MadeAccount b = MakeAccount("Shop B");
+
+  // A hard bounce at delivery: the remote server's reply is on the bounced event.
+  const std::string refused = InsertOk(NewMsg(a.account.id, "Gone@example.com"));
+  clock_.Advance(Duration(1000));
+  const nlohmann::json refusal = {
+      {"attempt", 1},
+      {"remote",
+       {{"host", "mx.example.com"}, {"code", 550}, {"enhanced_code", "5.1.1"}, {"text", "User unknown"}}},
+      {"bounce", {{"type", "hard"}, {"reason", "user_unknown"}}}};
+  AttemptRecord attempt{refused,
+                        MessageStatus::kBounced,
+                        1,
+                        std::nullopt,
+                        {{EventType::kSent, clock_.Now(), nlohmann::json::object()},
+                         {EventType::kBounced, clock_.Now(), refusal}},
+                        false,
+                        "user_unknown"};
+  ASSERT_TRUE(Attempt(attempt).ok());
+
+  // Reported later: a soft bounce first, then a hard one, which is the cause.
+  const std::string reported = InsertOk(NewMsg(a.account.id, "full@example.com"));
+  ASSERT_TRUE(Attempt({reported, MessageStatus::kDelivered, 1, std::nullopt, {}, false}).ok());
+  clock_.Advance(Duration(1000));
+  ReportRecord soft;
+  soft.message_id = reported;
+  soft.event = {
+      EventType::kBounced, clock_.Now(), {{"bounce", {{"type", "soft"}, {"reason", "mailbox_full"}}}}};
+  ASSERT_TRUE(Report(soft).ok());
+  clock_.Advance(Duration(1000));
+  ReportRecord hard = soft;
+  hard.event = {
+      EventType::kBounced,
+      clock_.Now(),
+      {{"bounce", {{"type", "hard"}, {"reason", "mailbox_disabled"}}},
+       {"report", {{"status", "5.2.1"}, {"code", 550}, {"diagnostic", "smtp; 550 5.2.1 disabled, sorry"}}}}};
+  hard.hard_bounce = true;
+  hard.suppress_reason = "mailbox_disabled";
+  hard.suppress_source = "bounce";
+  ASSERT_TRUE(Report(hard).ok());
+
+  // A complaint.
+  const std::string complained = InsertOk(NewMsg(a.account.id, "ann@example.org"));
+  clock_.Advance(Duration(1000));
+  ReportRecord complaint;
+  complaint.message_id = complained;
+  complaint.event = {EventType::kComplained, clock_.Now(), {{"complaint", {{"feedback_type", "abuse"}}}}};
+  complaint.suppress_reason = "abuse";
+  complaint.suppress_source = "complaint";
+  ASSERT_TRUE(Report(complaint).ok());
+
+  // A manual entry; another account's entry.
+  clock_.Advance(Duration(1000));
+  ASSERT_TRUE(Add(Entry(a.account.id, "asked@example.com")).ok());
+  ASSERT_TRUE(Add(Entry(b.account.id, "other@example.com", "bounce")).ok());
+
+  auto everything =
+      store().ExportSuppressions({a.account.id, {}, std::nullopt, std::nullopt, std::nullopt, "", 1000});
+  ASSERT_TRUE(everything.ok()) << everything.status().ToString();
+  ASSERT_EQ(everything->rows.size(), 4u);
+  EXPECT_TRUE(everything->next_cursor.empty());
+  const auto& rows = everything->rows;
+  EXPECT_EQ(rows[0].suppression.address, "asked@example.com");
+  EXPECT_FALSE(rows[0].cause.has_value());
+  EXPECT_EQ(rows[1].suppression.address, "ann@example.org");
+  ASSERT_TRUE(rows[1].cause.has_value());
+  EXPECT_EQ(rows[1].cause->type, EventType::kComplained);
+  EXPECT_EQ(rows[2].suppression.address, "full@example.com");
+  EXPECT_EQ(rows[2].suppression.source, "bounce");
+  EXPECT_EQ(rows[2].suppression.reason, "mailbox_disabled");
+  ASSERT_TRUE(rows[2].cause.has_value());
+  EXPECT_EQ(rows[2].cause->details, hard.event.details);
+  EXPECT_EQ(rows[2].cause->at, hard.event.at);
+  EXPECT_EQ(rows[3].suppression.address, "gone@example.com");
+  EXPECT_EQ(rows[3].suppression.message_id, refused);
+  ASSERT_TRUE(rows[3].cause.has_value());
+  EXPECT_EQ(rows[3].cause->details, refusal);
+
+  auto addresses = [&](const SuppressionExportQuery& query) {
+    std::vector<std::string> found;
+    auto page = store().ExportSuppressions(query);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    if (page.ok()) {
+      for (const SuppressionExportRow& row : page->rows) found.push_back(row.suppression.address);
+    }
+    return found;
+  };
+  using Found = std::vector<std::string>;
+  EXPECT_EQ(
+      addresses({a.account.id, {"bounce", "complaint"}, std::nullopt, std::nullopt, std::nullopt, "", 10}),
+      (Found{"ann@example.org", "full@example.com", "gone@example.com"}));
+  EXPECT_EQ(addresses({a.account.id, {"manual"}, std::nullopt, std::nullopt, std::nullopt, "", 10}),
+            (Found{"asked@example.com"}));
+  EXPECT_EQ(addresses({a.account.id, {}, "user_unknown", std::nullopt, std::nullopt, "", 10}),
+            (Found{"gone@example.com"}));
+  EXPECT_EQ(addresses({a.account.id, {"complaint"}, "user_unknown", std::nullopt, std::nullopt, "", 10}),
+            Found{});
+  // The period: from included, to excluded.
+  EXPECT_EQ(addresses({a.account.id,
+                       {},
+                       std::nullopt,
+                       rows[2].suppression.created_at,
+                       rows[0].suppression.created_at,
+                       "",
+                       10}),
+            (Found{"ann@example.org", "full@example.com"}));
+  EXPECT_EQ(addresses({b.account.id, {}, std::nullopt, std::nullopt, std::nullopt, "", 10}),
+            (Found{"other@example.com"}));
+  EXPECT_EQ(addresses({"acc_nobody", {}, std::nullopt, std::nullopt, std::nullopt, "", 10}), Found{});
+
+  // Pages of one, with the list's cursors.
+  Found paged;
+  std::string cursor;
+  for (int pages = 0; pages < 10; ++pages) {
+    auto page =
+        store().ExportSuppressions({a.account.id, {}, std::nullopt, std::nullopt, std::nullopt, cursor, 1});
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    for (const SuppressionExportRow& row : page->rows) paged.push_back(row.suppression.address);
+    cursor = page->next_cursor;
+    if (cursor.empty()) break;
+  }
+  EXPECT_EQ(paged, (Found{"asked@example.com", "ann@example.org", "full@example.com", "gone@example.com"}));
+
+  for (int limit : {0, 1001}) {
+    EXPECT_EQ(store()
+                  .ExportSuppressions({a.account.id, {}, std::nullopt, std::nullopt, std::nullopt, "", limit})
+                  .status()
+                  .code(),
+              Code::kInvalidArgument);
+  }
+  EXPECT_EQ(store()
+                .ExportSuppressions({a.account.id, {}, std::nullopt, std::nullopt, std::nullopt, "12.zz", 10})
+                .status()
+                .code(),
+            Code::kInvalidArgument);
+  EXPECT_EQ(store()
+                .ExportSuppressions({a.account.id, std::vector<std::string>(9, "bounce"), std::nullopt,
+                                     std::nullopt, std::nullopt, "", 10})
+                .status()
+                .code(),
+            Code::kInvalidArgument);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Suppressions, ::testing::ValuesIn(ConformanceBackends()),
-                         [](const ::testing::TestParamInfo<Backend>& param_info) { return param_info.param.name; });
+                         [](const ::testing::TestParamInfo<Backend>& param_info) {
+                           return param_info.param.name;
+                         });
 
 }  // namespace
 }  // namespace herald::storage

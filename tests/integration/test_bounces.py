@@ -9,9 +9,12 @@ zone bn.test; each recipient domain's MX is a real SMTP server on its own loopba
 Reports come back the way a remote MTA sends them: swaks delivers a DSN (RFC 3464) or an ARF report
 (RFC 5965) to the inbound listener, at the message's VERP address or at fbl@ of a sending domain's
 return-path host. Bad input (an unknown VERP token, another domain, an oversize report, ordinary mail,
-garbage) is refused with a clear reply and changes nothing.
+garbage) is refused with a clear reply and changes nothing. The suppressed addresses leave as CSV
+(GET /v1/exports/suppressions), each with the reply or report that caused it.
 """
+import csv
 import email.utils
+import io
 import os
 import subprocess
 import time
@@ -363,6 +366,93 @@ class BouncesTest(harness.ProcessTestCase):
         self.assertEqual(self.client.delete("/v1/suppressions/manual%40example.com")[0], 204)
         self.assertEqual(self.client.delete("/v1/suppressions/manual@example.com")[0], 404)
         self.assertEqual(self.send("manual@example.com")[1]["status"], "queued")
+
+    def test_the_invalid_addresses_export_as_csv(self):
+        # An account of its own: the other tests' entries stay out of its export.
+        name = f"export-{uuid.uuid4().hex[:6]}"
+        account = harness.create_accounts(self.herald, [name])[name]
+        client = harness.ApiClient(self.herald.port, account["api_key"])
+        self.addCleanup(client.close)
+        tag = uuid.uuid4().hex[:6]
+
+        def sent(to):
+            status, body, _ = client.send(harness.message(0, tag, to=to))
+            self.assertEqual(status, 202, body)
+            return harness.wait_for_statuses(client, [body["id"]], FINAL, 60)[body["id"]]
+
+        # A 550 at RCPT, a DSN whose diagnostic holds quotes and a comma, an ARF complaint.
+        refused = sent(f"gone-{tag}@gone.bn.test")
+        self.assertEqual(refused["status"], "bounced", refused)
+        joe, ann = f"joe-{tag}@ok.bn.test", f"ann-{tag}@ok.bn.test"
+        reported = sent(joe)
+        diagnostic = f'550 5.1.1 <{joe}>: Recipient address rejected: User unknown, "joe" left'
+        self.swaks(verp(reported["id"]), dsn(verp(reported["id"]), joe, "5.1.1", diagnostic))
+        complained = sent(ann)
+        self.swaks(verp(complained["id"]), arf(verp(complained["id"]), ann, complained["id"], "shop.example"))
+        # More manual entries than one page of the export holds (1,000).
+        manual = [f"m{n:04d}-{tag}@example.com" for n in range(1001)]
+        for n, address in enumerate(manual):
+            reason = 'asked "twice", by phone' if n == 500 else "asked"
+            status, body, _ = client.post("/v1/suppressions", {"address": address, "reason": reason})
+            self.assertEqual(status, 201, body)
+
+        def export(query=""):
+            status, body, headers = client.get("/v1/exports/suppressions" + query)
+            self.assertEqual(status, 200, body)
+            self.assertTrue(headers["content-type"].startswith("text/csv"), headers)
+            self.assertEqual(headers.get("transfer-encoding"), "chunked")
+            text = body["_raw"]
+            self.assertTrue(text.startswith("address,created_at,source,reason,smtp_code,enhanced_code,diagnostic,"
+                                            "message_id\r\n"), text[:200])
+            return list(csv.DictReader(io.StringIO(text, newline="")))
+
+        # By default: what bounces and complaints put there, newest first, each with what was said.
+        rows = export()
+        self.assertEqual([r["address"] for r in rows], [ann, joe, f"gone-{tag}@gone.bn.test"], rows)
+        by_address = {r["address"]: r for r in rows}
+        self.assertEqual({k: by_address[ann][k] for k in ("source", "reason", "smtp_code", "diagnostic", "message_id")},
+                         {"source": "complaint", "reason": "abuse", "smtp_code": "", "diagnostic": "",
+                          "message_id": complained["id"]})
+        row = by_address[joe]
+        self.assertEqual((row["source"], row["reason"], row["smtp_code"], row["enhanced_code"], row["message_id"]),
+                         ("bounce", "user_unknown", "550", "5.1.1", reported["id"]), row)
+        self.assertIn(diagnostic, row["diagnostic"])  # read back whole: quotes and comma
+        row = by_address[f"gone-{tag}@gone.bn.test"]
+        self.assertEqual((row["source"], row["reason"], row["smtp_code"], row["enhanced_code"], row["message_id"]),
+                         ("bounce", "user_unknown", "550", "5.1.1", refused["id"]), row)
+        self.assertIn("User unknown", row["diagnostic"])
+        self.assertRegex(row["created_at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+
+        # Manual entries when asked for: more than a page, each once, newest first.
+        rows = export("?source=manual")
+        self.assertEqual(len(rows), 1001)
+        self.assertEqual(sorted(r["address"] for r in rows), manual)
+        self.assertEqual(rows, sorted(rows, key=lambda r: (r["created_at"], r["address"]), reverse=True))
+        self.assertEqual([r["reason"] for r in rows if r["address"] == manual[500]], ['asked "twice", by phone'])
+        self.assertTrue(all(r["source"] == "manual" and r["message_id"] == "" for r in rows))
+        self.assertEqual(len(export("?source=all")), 1004)
+        self.assertEqual(len(export("?source=complaint,manual")), 1002)
+
+        # Reason and period.
+        self.assertEqual([r["address"] for r in export("?reason=abuse")], [ann])
+        self.assertEqual({r["address"] for r in export("?reason=user_unknown")}, {joe, f"gone-{tag}@gone.bn.test"})
+        self.assertEqual(export("?reason=asked&source=all&to=2000-01-01"), [])  # the header alone
+        since = by_address[joe]["created_at"]
+        self.assertEqual([r["address"] for r in export(f"?from={since}")], [ann, joe])
+        self.assertEqual([r["address"] for r in export(f"?to={since}")], [f"gone-{tag}@gone.bn.test"])
+        self.assertEqual(len(export("?source=all&from=2000-01-01&to=2100-12-31")), 1004)
+
+        # Another account's export shows none of them.
+        self.assertFalse([r for r in self.client.get("/v1/exports/suppressions?source=all")[1]["_raw"].splitlines()
+                          if tag in r])
+
+        for query, field in (("from=soon", "from"), ("to=2026-13-01", "to"), ("source=spam", "source"),
+                             ("source=bounce,bounce", "source"), ("source=", "source"), ("reason=", "reason"),
+                             ("from=2026-12-02&to=2026-12-01", "from")):
+            with self.subTest(query=query):
+                status, error, _ = client.get("/v1/exports/suppressions?" + query)
+                self.assertEqual((status, error["error"]["code"], error["error"]["field"]), (422, "invalid_value", field))
+        self.assertEqual(client.get("/v1/exports/suppressions", api_key="")[0], 401)
 
 
 if __name__ == "__main__":

@@ -351,6 +351,9 @@ class SqliteStore final : public Store {
   Result<SuppressionPage> ListSuppressions(const SuppressionQuery& query) override {
     return Read([&](Connection& db) { return sqlite::ListSuppressionsSql(db, query); });
   }
+  Result<SuppressionExportPage> ExportSuppressions(const SuppressionExportQuery& query) override {
+    return Read([&](Connection& db) { return sqlite::ExportSuppressionsSql(db, query); });
+  }
   Result<core::MessageRecord> FindReportedMessage(std::string_view message_id, std::string_view recipient) override {
     return Read([&](Connection& db) { return sqlite::FindReportedMessageSql(db, message_id, recipient); });
   }

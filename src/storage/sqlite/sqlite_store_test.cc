@@ -111,6 +111,9 @@ TEST_F(SqliteStoreTest, StatsAreOnlyForSqliteStores) {
     void AddSuppression(core::Suppression, StatusCallback) override {}
     void DeleteSuppression(std::string, std::string, StatusCallback) override {}
     Result<SuppressionPage> ListSuppressions(const SuppressionQuery&) override { return Status::Internal(""); }
+    Result<SuppressionExportPage> ExportSuppressions(const SuppressionExportQuery&) override {
+      return Status::Internal("");
+    }
     Result<core::MessageRecord> FindReportedMessage(std::string_view, std::string_view) override {
       return Status::Internal("");
     }

@@ -10,6 +10,8 @@ namespace herald::storage::sqlite {
 namespace {
 
 constexpr int kMaxPage = 1000;
+constexpr size_t kMaxSources = 8;
+constexpr size_t kFirstSourceParameter = 8;  // ?8, ?9, … in ExportSuppressionsSql
 constexpr std::string_view kHexDigits = "0123456789abcdef";
 
 core::Suppression ReadSuppression(const Statement& row, std::string_view account_id) {
@@ -176,6 +178,67 @@ Result<SuppressionPage> ListSuppressionsSql(Connection& db, const SuppressionQue
       break;
     }
     page.suppressions.push_back(ReadSuppression(*list, query.account_id));
+  }
+  return page;
+}
+
+Result<SuppressionExportPage> ExportSuppressionsSql(Connection& db, const SuppressionExportQuery& query) {
+  if (query.limit < 1 || query.limit > kMaxPage)
+    return Status::InvalidArgument("limit must be between 1 and " + std::to_string(kMaxPage));
+  if (query.sources.size() > kMaxSources)
+    return Status::InvalidArgument("at most " + std::to_string(kMaxSources) + " sources");
+  std::optional<CursorPosition> after;
+  if (!query.cursor.empty()) {
+    after = ReadCursor(query.cursor);
+    if (!after) return Status::InvalidArgument("malformed cursor");
+  }
+  // The cause is one event found by its message's index, so a page costs a lookup per entry, and the
+  // list is read in its index's order (suppressions_by_time), never sorted whole.
+  std::string sql =
+      "SELECT s.address, s.reason, s.source, s.message_id, s.created_at, " HERALD_EVENT_COLUMNS
+      " FROM suppressions s LEFT JOIN events e ON e.id = ("
+      "SELECT f.id FROM events f WHERE f.message_id = s.message_id AND f.account_id = s.account_id AND"
+      " CASE s.source WHEN 'bounce' THEN f.type = 'bounced' AND json_extract(f.details, '$.bounce.type') = "
+      "'hard'"
+      " WHEN 'complaint' THEN f.type = 'complained' ELSE 0 END ORDER BY f.id LIMIT 1)"
+      " WHERE s.account_id = ?1";
+  if (query.reason) sql += " AND s.reason = ?2";
+  if (after) sql += " AND (s.created_at, s.address) < (?3, ?4)";
+  if (query.created_from) sql += " AND s.created_at >= ?6";
+  if (query.created_to) sql += " AND s.created_at < ?7";
+  if (!query.sources.empty()) {
+    sql += " AND s.source IN (";
+    for (size_t i = 0; i < query.sources.size(); ++i)
+      sql += (i ? ", ?" : "?") + std::to_string(kFirstSourceParameter + i);
+    sql += ")";
+  }
+  sql += " ORDER BY s.created_at DESC, s.address DESC LIMIT ?5";
+  Result<Statement> list = db.Prepare(sql);
+  if (!list.ok()) return list.status();
+  list->Bind(1, query.account_id).Bind(5, static_cast<int64_t>(query.limit) + 1);
+  if (query.reason) list->Bind(2, *query.reason);
+  if (after) list->Bind(3, after->created_at).Bind(4, after->address);
+  if (query.created_from) list->Bind(6, ToUnixMillis(*query.created_from));
+  if (query.created_to) list->Bind(7, ToUnixMillis(*query.created_to));
+  for (size_t i = 0; i < query.sources.size(); ++i)
+    list->Bind(static_cast<int>(kFirstSourceParameter + i), query.sources[i]);
+
+  SuppressionExportPage page;
+  for (;;) {
+    Result<bool> row = list->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    if (page.rows.size() == static_cast<size_t>(query.limit)) {
+      page.next_cursor = Cursor(page.rows.back().suppression);
+      break;
+    }
+    SuppressionExportRow entry{ReadSuppression(*list, query.account_id), std::nullopt};
+    if (!list->IsNull(5)) {
+      Result<core::Event> cause = ReadEvent(*list, 5);
+      if (!cause.ok()) return cause.status();
+      entry.cause = std::move(*cause);
+    }
+    page.rows.push_back(std::move(entry));
   }
   return page;
 }

@@ -2,7 +2,8 @@
 //
 // An address is kept lowercased (ASCII, as SQLite's lower() folds), once per account: the first
 // entry wins, later hard bounces and complaints leave it as it is. Pages run newest first, by
-// (created_at, address); a cursor is "<created_at>.<hex of the address>", opaque to callers.
+// (created_at, address); a cursor is "<created_at>.<hex of the address>", opaque to callers. The
+// export reads the same pages, each entry with the event that caused it.
 // Writes run on the writer thread inside its transaction (write_ops.h); reads on pooled read
 // connections (reads.h).
 //
@@ -35,6 +36,7 @@ Result<std::optional<core::Suppression>> FindSuppressionSql(Connection& db, std:
                                                             std::string_view address);
 Result<core::Suppression> GetSuppressionSql(Connection& db, std::string_view account_id, std::string_view address);
 Result<SuppressionPage> ListSuppressionsSql(Connection& db, const SuppressionQuery& query);
+Result<SuppressionExportPage> ExportSuppressionsSql(Connection& db, const SuppressionExportQuery& query);
 Result<core::MessageRecord> FindReportedMessageSql(Connection& db, std::string_view message_id,
                                                    std::string_view recipient);
 
