@@ -4,26 +4,28 @@
 
 namespace herald::mime {
 
-std::string EncodeBase64Lines(std::string_view bytes) {
+void AppendBase64Lines(std::string_view bytes, std::string& out) {
   constexpr size_t kLineInput = 57;  // bytes that make 76 characters of base64
   constexpr size_t kLineOutput = 76;
   const size_t full_lines = bytes.size() / kLineInput;
   const size_t rest = bytes.size() % kLineInput;
-  const size_t size = full_lines * (kLineOutput + 1) + (rest == 0 ? 0 : (rest + 2) / 3 * 4 + 1);
-  // EVP_EncodeBlock ends what it writes with a NUL, which the line's LF (or the spare byte) then takes.
-  std::string out(size + 1, '\0');
-  auto* to = reinterpret_cast<unsigned char*>(out.data());
+  const size_t size = full_lines * (kLineOutput + 2) + (rest == 0 ? 0 : (rest + 2) / 3 * 4 + 2);
+  // EVP_EncodeBlock ends what it writes with a NUL, which the line's CR (or the spare byte) then takes.
+  const size_t start = out.size();
+  out.resize(start + size + 1);
+  auto* to = reinterpret_cast<unsigned char*>(out.data() + start);
   const auto* from = reinterpret_cast<const unsigned char*>(bytes.data());
   for (size_t line = 0; line < full_lines; ++line) {
     to += EVP_EncodeBlock(to, from + line * kLineInput, static_cast<int>(kLineInput));
+    *to++ = '\r';
     *to++ = '\n';
   }
   if (rest != 0) {
     to += EVP_EncodeBlock(to, from + full_lines * kLineInput, static_cast<int>(rest));
+    *to++ = '\r';
     *to++ = '\n';
   }
-  out.resize(size);
-  return out;
+  out.resize(start + size);
 }
 
 TransferEncoding ChooseTransferEncoding(const BodyStats& stats) {

@@ -29,9 +29,9 @@ struct BodyStats {
 
 enum class TransferEncoding { k7Bit, kQuotedPrintable, kBase64 };
 
-// `bytes` in base64 (RFC 2045 §6.8), in lines of 76 characters each ended by LF: an attachment's body as it
-// goes to GMime, already encoded, so that GMime copies it instead of running its encoding filter over it.
-std::string EncodeBase64Lines(std::string_view bytes);
+// Appends `bytes` in base64 (RFC 2045 §6.8) to `out`, in lines of 76 characters each ended by CRLF: an
+// attachment's body as it goes on the wire.
+void AppendBase64Lines(std::string_view bytes, std::string& out);
 
 // 7bit for ASCII whose lines fit in 998 bytes; otherwise quoted-printable while the 8-bit bytes are few
 // enough for it to stay smaller than base64 (each costs "=XX", base64 costs a third more for every byte),

@@ -74,23 +74,30 @@ TEST(AppendWithCrlfTest, TurnsEveryLfIntoCrlf) {
   EXPECT_EQ(crlf("\n\n"), "\r\n\r\n");
 }
 
-TEST(EncodeBase64LinesTest, LinesOf76CharactersEndedByLf) {
+std::string EncodeBase64Lines(std::string_view bytes) {
+  std::string out = "before:";
+  AppendBase64Lines(bytes, out);
+  EXPECT_EQ(out.substr(0, 7), "before:");
+  return out.substr(7);
+}
+
+TEST(AppendBase64LinesTest, LinesOf76CharactersEndedByCrlf) {
   EXPECT_EQ(EncodeBase64Lines(""), "");
-  EXPECT_EQ(EncodeBase64Lines("M"), "TQ==\n");
-  EXPECT_EQ(EncodeBase64Lines("Man"), "TWFu\n");
+  EXPECT_EQ(EncodeBase64Lines("M"), "TQ==\r\n");
+  EXPECT_EQ(EncodeBase64Lines("Man"), "TWFu\r\n");
   std::string bytes;
   for (int i = 0; i < 1000; ++i) bytes += static_cast<char>(i * 7);
   for (size_t size : {56, 57, 58, 114, 1000}) {
     const std::string encoded = EncodeBase64Lines(std::string_view(bytes).substr(0, size));
     std::string joined;
     size_t start = 0;
-    for (size_t lf = encoded.find('\n'); lf != std::string::npos; lf = encoded.find('\n', start)) {
-      EXPECT_LE(lf - start, 76u) << size;
-      if (lf + 1 < encoded.size()) {
-        EXPECT_EQ(lf - start, 76u) << size;
+    for (size_t crlf = encoded.find("\r\n"); crlf != std::string::npos; crlf = encoded.find("\r\n", start)) {
+      EXPECT_LE(crlf - start, 76u) << size;
+      if (crlf + 2 < encoded.size()) {
+        EXPECT_EQ(crlf - start, 76u) << size;
       }
-      joined += encoded.substr(start, lf - start);
-      start = lf + 1;
+      joined += encoded.substr(start, crlf - start);
+      start = crlf + 2;
     }
     EXPECT_EQ(start, encoded.size()) << size;
     Result<std::string> decoded = Base64Decode(joined);

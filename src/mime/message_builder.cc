@@ -79,17 +79,18 @@ bool IsToken(std::string_view text) {
   });
 }
 
-// An attachment part: its bytes base64-encoded, with its type, disposition and file name.
-GObjectPtr<GMimeObject> MakeAttachmentPart(const Attachment& attachment) {
+// An attachment part whose body is, for now, `placeholder` alone: Splice puts the encoded bytes in its
+// place once GMime has written the message, so that neither GMime's filters nor ToWire go over them.
+GObjectPtr<GMimeObject> MakeAttachmentPart(const Attachment& attachment, const std::string& placeholder) {
   const size_t slash = attachment.content_type.find('/');
   const std::string type = attachment.content_type.substr(0, slash);
   const std::string subtype = attachment.content_type.substr(slash + 1);
   GObjectPtr<GMimePart> part(g_mime_part_new_with_type(type.c_str(), subtype.c_str()));
-  const std::string encoded = EncodeBase64Lines(attachment.content);
-  ByteArrayPtr bytes(g_byte_array_sized_new(static_cast<guint>(encoded.size())));
-  g_byte_array_append(bytes.get(), reinterpret_cast<const guint8*>(encoded.data()), static_cast<guint>(encoded.size()));
+  const std::string line = placeholder + "\n";
+  ByteArrayPtr bytes(g_byte_array_sized_new(static_cast<guint>(line.size())));
+  g_byte_array_append(bytes.get(), reinterpret_cast<const guint8*>(line.data()), static_cast<guint>(line.size()));
   GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_byte_array(bytes.release()));
-  // Encoded already, as the part says: GMime writes the bytes as they are.
+  // Encoded already, as the part says: GMime writes the line as it is.
   GObjectPtr<GMimeDataWrapper> content(
       g_mime_data_wrapper_new_with_stream(stream.get(), GMIME_CONTENT_ENCODING_BASE64));
   g_mime_part_set_content(part.get(), content.get());
@@ -97,6 +98,34 @@ GObjectPtr<GMimeObject> MakeAttachmentPart(const Attachment& attachment) {
   g_mime_object_set_disposition(GMIME_OBJECT(part.get()), "attachment");
   g_mime_part_set_filename(part.get(), attachment.filename.c_str());
   return GObjectPtr<GMimeObject>(GMIME_OBJECT(part.release()));
+}
+
+// A line of base64 characters no text part can hold by chance (24 random base32 characters after a
+// fixed prefix), one per attachment.
+std::string NewPlaceholder() {
+  unsigned char random[15];
+  RandomBytes(random, sizeof random);
+  return "HeraldAttachment" + Base32(std::string_view(reinterpret_cast<const char*>(random), sizeof random));
+}
+
+// `wire` with each attachment's placeholder line replaced by its base64 lines, in order.
+Result<std::string> Splice(std::string_view wire, const std::vector<Attachment>& attachments,
+                           const std::vector<std::string>& placeholders) {
+  size_t size = wire.size();
+  for (const Attachment& attachment : attachments) size += attachment.content.size() / 57 * 78 + 80;
+  std::string out;
+  out.reserve(size);
+  size_t copied = 0;
+  for (size_t i = 0; i < attachments.size(); ++i) {
+    const std::string line = placeholders[i] + "\r\n";
+    const size_t at = wire.find(line, copied);
+    if (at == std::string_view::npos) return Status::Internal("an attachment's place was lost in the message");
+    out.append(wire.substr(copied, at - copied));
+    AppendBase64Lines(attachments[i].content, out);
+    copied = at + line.size();
+  }
+  out.append(wire.substr(copied));
+  return out;
 }
 
 void AddMailbox(GMimeMessage* message, GMimeAddressType type, const core::EmailAddress& address) {
@@ -217,12 +246,14 @@ Result<std::string> BuildMessage(const MessageContent& content) {
 
   Result<GObjectPtr<GMimeObject>> body = MakeBody(content);
   if (!body.ok()) return body.status();
+  std::vector<std::string> placeholders;
   if (!content.attachments.empty()) {
     GObjectPtr<GMimeMultipart> mixed(g_mime_multipart_new_with_subtype("mixed"));
     g_mime_multipart_set_boundary(mixed.get(), NewBoundary().c_str());
     g_mime_multipart_add(mixed.get(), body->get());
     for (const Attachment& attachment : content.attachments) {
-      GObjectPtr<GMimeObject> part = MakeAttachmentPart(attachment);
+      placeholders.push_back(NewPlaceholder());
+      GObjectPtr<GMimeObject> part = MakeAttachmentPart(attachment, placeholders.back());
       g_mime_multipart_add(mixed.get(), part.get());
     }
     *body = GObjectPtr<GMimeObject>(GMIME_OBJECT(mixed.release()));
@@ -247,8 +278,7 @@ Result<std::string> BuildMessage(const MessageContent& content) {
   g_mime_message_set_mime_part(message.get(), body->get());
 
   // Encoded bodies grow by up to about 40%; the headers need a little more.
-  size_t estimate = (content.html.size() + content.text.size()) * 7 / 5 + 2048;
-  for (const Attachment& attachment : content.attachments) estimate += attachment.content.size() * 7 / 5 + 512;
+  size_t estimate = (content.html.size() + content.text.size()) * 7 / 5 + 2048 + 512 * content.attachments.size();
   GByteArray* bytes = g_byte_array_sized_new(static_cast<guint>(estimate));
   // The stream takes ownership of `bytes`; they stay valid until it is released, after ToWire.
   GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_byte_array(bytes));
@@ -257,7 +287,10 @@ Result<std::string> BuildMessage(const MessageContent& content) {
   }
   bool utf8_headers = content.from.needs_smtputf8 || content.to.needs_smtputf8 ||
                       (content.reply_to && content.reply_to->needs_smtputf8);
-  return ToWire(std::string_view(reinterpret_cast<const char*>(bytes->data), bytes->len), utf8_headers);
+  Result<std::string> wire =
+      ToWire(std::string_view(reinterpret_cast<const char*>(bytes->data), bytes->len), utf8_headers);
+  if (!wire.ok() || content.attachments.empty()) return wire;
+  return Splice(*wire, content.attachments, placeholders);
 }
 
 }  // namespace herald::mime

@@ -95,6 +95,24 @@ TEST(BuildMessageTest, AttachmentsFollowTheBodyInMultipartMixed) {
   EXPECT_EQ(TransferEncodingOf(wire, "application/pdf"), "base64");
 }
 
+TEST(BuildMessageTest, AnEmptyAttachmentAndAttachmentsOfOneContentEachKeepTheirPlace) {
+  MessageContent content = TypicalContent();
+  content.attachments = {{"empty.bin", "application/octet-stream", ""},
+                         {"a.txt", "text/plain", "same\n"},
+                         {"b.txt", "text/plain", "same\n"}};
+  std::string wire = Build(content);
+  EXPECT_THAT(WireProblems(wire), IsEmpty());
+  ParsedMessage parsed = Parse(wire);
+  ASSERT_EQ(parsed.parts.size(), 5u);
+  EXPECT_EQ(parsed.parts[2].filename, "empty.bin");
+  EXPECT_EQ(parsed.parts[2].body, "");
+  EXPECT_EQ(parsed.parts[3].filename, "a.txt");
+  EXPECT_EQ(parsed.parts[3].body, "same\n");
+  EXPECT_EQ(parsed.parts[4].filename, "b.txt");
+  EXPECT_EQ(parsed.parts[4].body, "same\n");
+  EXPECT_EQ(wire.find("HeraldAttachment"), std::string::npos);
+}
+
 TEST(BuildMessageTest, BadAttachmentsAreRefused) {
   for (const Attachment& bad : {Attachment{"", "application/pdf", "x"}, Attachment{"a/b.pdf", "application/pdf", "x"},
                                 Attachment{"bell\a.pdf", "application/pdf", "x"}, Attachment{"a.pdf", "pdf", "x"},
