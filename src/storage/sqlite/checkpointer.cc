@@ -35,8 +35,12 @@ void Checkpointer::Run() {
   for (;;) {
     {
       std::unique_lock lock(mutex_);
-      // Only when commits came since: what a reader kept from the last checkpoint would be kept again.
-      wake_.wait(lock, [&] { return stopping_ || (latest_frames_ >= wal_frames_ && latest_frames_ != last_seen); });
+      // Each checkpoint syncs the database file, so it waits for `wal_frames` new frames (counted from
+      // the WAL's start again once it has started over).
+      wake_.wait(lock, [&] {
+        const int since = latest_frames_ >= last_seen ? latest_frames_ - last_seen : latest_frames_;
+        return stopping_ || since >= wal_frames_;
+      });
       if (stopping_) return;
       last_seen = latest_frames_;
     }

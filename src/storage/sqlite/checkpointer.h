@@ -3,8 +3,8 @@
 // SQLite's automatic checkpoint runs inside the commit that crosses its threshold, so the writer thread
 // would stop taking writes while it reads the WAL and writes and syncs the database file — as much I/O
 // again as the commits themselves. Here the write connection's commits only report the WAL's size
-// (Connection::OnCommit), and past `wal_frames` the checkpointer's thread copies what has been
-// committed. That never waits for the writer, but under a steady stream of commits it never finds the
+// (Connection::OnCommit), and each time `wal_frames` more have been written the checkpointer's thread
+// copies what has been committed. That never waits for the writer, but under a steady stream of commits it never finds the
 // WAL wholly copied at the moment a transaction begins either, which is when SQLite writes the WAL from
 // its start again: the WAL would only grow. So past `restart_frames` the writer checkpoints too, on its
 // own connection right after its commit — little work, as the checkpointer has copied most of it — and
