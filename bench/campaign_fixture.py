@@ -1,10 +1,9 @@
 #!/usr/bin/python3
 """The campaign of bench/campaign_send.sh (issue 6, acceptance 5): a 20 KB HTML order confirmation with 20
-variables (the same shape as src/templates/testing/campaign_fixture.h), and a wrk script that triggers it for a
-new recipient each time, with the trigger's data and a 100 KB PDF-like attachment.
+variables (the same shape as src/templates/testing/campaign_fixture.h), and the trigger that bench/trigger_load.py
+sends for a new recipient each time, with the trigger's data and a 100 KB PDF-like attachment.
 
 usage: campaign_fixture.py campaign > campaign.json      # the POST /v1/campaigns body
-       campaign_fixture.py lua > trigger.lua              # the wrk script (reads HERALD_API_KEY)
 """
 import base64
 import json
@@ -51,47 +50,19 @@ def trigger_template():
             "shipping": {"name": "Zoë O'Brien", "street": "Rue de la Loi 16", "zip": "1000", "city": "Bruxelles"},
             "carrier": "bpost", "trackingUrl": "https://track.example.com/?id=A-10293",
             "supportEmail": "help@shop.example", "unsubscribeUrl": "https://shop.example/prefs?u=48213"}
-    attachment = base64.b64encode(os.urandom(100 * 1024)).decode()
+    kilobytes = int(os.environ.get("ATTACHMENT_KB", "100"))  # 0: no attachment
+    attachment = base64.b64encode(os.urandom(kilobytes * 1024)).decode()
     body = {"campaign": "bench",
             "to": {"email": "EMAIL", "attributes": {"firstName": "Zoë", "lastName": "O'Brien", "customerId": 48213}},
             "data": data,
-            "attachments": [{"filename": "invoice-A-10293.pdf", "content_type": "application/pdf", "content": attachment}]}
+            "attachments": [{"filename": "invoice-A-10293.pdf", "content_type": "application/pdf", "content": attachment}]
+            if kilobytes else []}
     return json.dumps(body, ensure_ascii=False)
-
-
-def lua():
-    template = trigger_template()
-    before, after = template.split("EMAIL")
-    return f"""-- Triggers the benchmark campaign for a new recipient each time (a new profile each time).
-local key = os.getenv("HERALD_API_KEY")
-local before = [==[{before}]==]
-local after = [==[{after}]==]
-local counter, thread_id = 0, 0
-local threads = {{}}
-function setup(thread) thread_id = thread_id + 1; thread:set("id", thread_id); table.insert(threads, thread) end
-function init(args) not202 = 0 end
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer " .. key
-function request()
-  counter = counter + 1
-  return wrk.format(nil, nil, nil, before .. "u" .. id .. "-" .. counter .. "@example.com" .. after)
-end
-function response(status, headers, body) if status ~= 202 then not202 = not202 + 1 end end
-function done(summary, latency, requests)
-  local failed = 0
-  for _, t in ipairs(threads) do failed = failed + t:get("not202") end
-  io.write(string.format("not_202 %d\\np50_ms %.2f\\np99_ms %.2f\\n", failed, latency:percentile(50) / 1000,
-                         latency:percentile(99) / 1000))
-end
-"""
 
 
 if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else ""
     if what == "campaign":
         print(json.dumps(campaign()))
-    elif what == "lua":
-        print(lua())
     else:
         sys.exit(__doc__)
