@@ -1,5 +1,6 @@
-// Preparing a text body for GMime: UTF-8 checked, line ends made uniform, and a 7-bit-clean transfer
-// encoding chosen from what the text holds — in one pass, since bodies are the bulk of every message.
+// Preparing bodies. A text body for GMime: UTF-8 checked, line ends made uniform, and a 7-bit-clean
+// transfer encoding chosen from what the text holds — in one pass, since bodies are the bulk of every
+// message. An attachment: its base64 lines as they go on the wire.
 //
 // Line ends: GMime writes the message with LF line ends and ToWire (wire_format.h) turns each LF into
 // CRLF at the end, so bodies go to GMime with LF line ends. Base64 is the exception: it hides its line
