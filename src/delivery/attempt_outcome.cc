@@ -69,4 +69,15 @@ storage::AttemptRecord AttemptOutcome(const queue::QueuedMessage& message, const
   return record;
 }
 
+storage::AttemptRecord SuppressedOutcome(const queue::QueuedMessage& message, const core::Suppression& suppression,
+                                         TimePoint now) {
+  storage::AttemptRecord record;
+  record.message_id = message.id;
+  record.status = core::MessageStatus::kSuppressed;
+  record.attempts = message.attempts;
+  record.events.push_back({core::EventType::kSuppressed, now,
+                           {{"reason", suppression.reason}, {"source", suppression.source}}});
+  return record;
+}
+
 }  // namespace herald::delivery

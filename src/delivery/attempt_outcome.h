@@ -19,6 +19,7 @@
 #pragma once
 
 #include "base/clock.h"
+#include "core/suppression.h"
 #include "delivery/smtp_connection.h"
 #include "queue/backoff.h"
 #include "queue/scheduled_queue.h"
@@ -34,5 +35,10 @@ struct OutcomePolicy {
 
 storage::AttemptRecord AttemptOutcome(const queue::QueuedMessage& message, const AttemptResult& result,
                                       TimePoint started, TimePoint now, const OutcomePolicy& policy);
+
+// A message whose recipient was put on the suppression list after it was queued (a hard bounce or a
+// complaint of another message, an operator): not tried, `suppressed` {reason, source} at `now`, done.
+storage::AttemptRecord SuppressedOutcome(const queue::QueuedMessage& message, const core::Suppression& suppression,
+                                         TimePoint now);
 
 }  // namespace herald::delivery

@@ -155,11 +155,9 @@ void Dispatcher::StartAttempts() {
 asio::awaitable<void> Dispatcher::Attempt(ReadyMessage ready, std::string site,
                                           shaping::ConcurrencyLimiter::Lease lease) {
   const TimePoint started = clock_.Now();
-  bool rescheduled = false;
-  AttemptResult result = co_await Try(ready.message, *ready.route, started, rescheduled);
-  if (!rescheduled) {
+  if (std::optional<AttemptResult> result = co_await Try(ready.message, *ready.route, started)) {
     const OutcomePolicy policy{options_.retry, transport_.Captures(), transport_.RefusalsAreBounces()};
-    co_await Record(AttemptOutcome(ready.message, result, started, clock_.Now(), policy), ready.message);
+    co_await Record(AttemptOutcome(ready.message, *result, started, clock_.Now(), policy), ready.message);
   }
   in_flight_.erase(ready.message.id);
   lease.Release();
@@ -210,8 +208,27 @@ void Dispatcher::UnparkSlotWaiters(const std::string& site) {
   for (const std::string& key : waiters.mapped()) ready_.Unpark(key);
 }
 
-asio::awaitable<AttemptResult> Dispatcher::Try(const queue::QueuedMessage& message, const Route& route,
-                                               TimePoint started, bool& rescheduled) {
+asio::awaitable<std::optional<AttemptResult>> Dispatcher::Try(const queue::QueuedMessage& message,
+                                                              const Route& route, TimePoint started) {
+  // When the store cannot answer, the message waits a little and comes back; one that is gone is dropped.
+  auto retry_later = [&](const Status& status, std::string_view what) {
+    if (status.code() == Code::kNotFound) return;  // gone (its account erased)
+    Logger("delivery")->error("{}: cannot {}: {}", message.id, what, status.ToString());
+    queue::QueuedMessage again = message;
+    again.due = started + kReloadRetry;
+    queue_.Schedule(std::move(again));
+  };
+  // The list may have changed since the message was queued; it is asked again before every attempt.
+  Result<std::optional<core::Suppression>> suppressed = store_.FindRecipientSuppression(message.id);
+  if (!suppressed.ok()) {
+    retry_later(suppressed.status(), "read the suppression list");
+    co_return std::nullopt;
+  }
+  if (*suppressed) {
+    Logger("delivery")->info("{}: not sent: its recipient was suppressed ({})", message.id, (*suppressed)->reason);
+    co_await Record(SuppressedOutcome(message, **suppressed, clock_.Now()), message);
+    co_return std::nullopt;
+  }
   if (route.verdict) {
     Logger("delivery")
         ->debug("{}: decided without trying: {} {}", message.id, route.verdict->reply.enhanced_code,
@@ -222,14 +239,8 @@ asio::awaitable<AttemptResult> Dispatcher::Try(const queue::QueuedMessage& messa
   if (transport_.NeedsContent()) {
     auto loaded = store_.LoadForDelivery(message.id);
     if (!loaded.ok()) {
-      rescheduled = true;  // nothing was attempted: nothing to record
-      if (loaded.status().code() != Code::kNotFound) {
-        Logger("delivery")->error("{}: cannot load for delivery: {}", message.id, loaded.status().ToString());
-        queue::QueuedMessage again = message;
-        again.due = started + kReloadRetry;
-        queue_.Schedule(std::move(again));
-      }
-      co_return AttemptResult{};
+      retry_later(loaded.status(), "load for delivery");
+      co_return std::nullopt;
     }
     item = std::move(*loaded);
   } else {

@@ -49,6 +49,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -117,8 +118,10 @@ class Dispatcher final : public queue::QueueAdmin {
   void StartAttempts();
   boost::asio::awaitable<void> Attempt(ReadyMessage ready, std::string site,
                                        shaping::ConcurrencyLimiter::Lease lease);
-  boost::asio::awaitable<AttemptResult> Try(const queue::QueuedMessage& message, const Route& route,
-                                            TimePoint started, bool& rescheduled);
+  // The attempt's result; nullopt when there is nothing for the caller to record: the message is gone,
+  // was put back for later, or its recipient was suppressed meanwhile (recorded here).
+  boost::asio::awaitable<std::optional<AttemptResult>> Try(const queue::QueuedMessage& message, const Route& route,
+                                                           TimePoint started);
   boost::asio::awaitable<void> Record(storage::AttemptRecord record, const queue::QueuedMessage& message);
   void Wake();
 

@@ -169,6 +169,21 @@ TEST_F(DispatcherAdmin, CancelLeavesADeliveredMessageAlone) {
   EXPECT_EQ(StatusOf(id), core::MessageStatus::kDelivered);
 }
 
+TEST_F(DispatcherAdmin, ARecipientSuppressedWhileTheMessageWaitsIsNeverTried) {
+  const std::string id = Enqueue(kStart + kHour, 1);
+  core::Suppression suppression{"acct_test", "jane@example.com", "user_unknown", "bounce", std::nullopt, kStart};
+  ASSERT_TRUE(storage::WaitFor([&](auto done) { store_->AddSuppression(suppression, done); }).ok());
+  ASSERT_EQ(Retry(id)->verdict, AdminVerdict::kDone);  // due now
+  ASSERT_TRUE(WaitForStatus(id, core::MessageStatus::kSuppressed)) << core::ToString(StatusOf(id));
+  auto events = store_->GetEvents("acct_test", id);
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ(events->back().type, core::EventType::kSuppressed);
+  EXPECT_EQ(events->back().details["reason"], "user_unknown");
+  EXPECT_EQ(events->back().details["source"], "bounce");
+  for (const core::Event& event : *events) EXPECT_NE(event.type, core::EventType::kDelivered);
+  EXPECT_FALSE(queue_.Contains(id));
+}
+
 TEST_F(DispatcherAdmin, AnswersUnavailableOnceStopped) {
   const std::string id = Enqueue(kStart + kHour);
   StopDelivery();

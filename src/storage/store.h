@@ -393,6 +393,9 @@ class Store {
   virtual Result<core::Account> GetAccount(std::string_view account_id) = 0;
   // The account's suppression of `address` (any case). NotFound when there is none.
   virtual Result<core::Suppression> GetSuppression(std::string_view account_id, std::string_view address) = 0;
+  // The suppression of the message's recipient in the message's account, if the address is on the
+  // list now (delivery asks before each attempt). NotFound for an unknown message.
+  virtual Result<std::optional<core::Suppression>> FindRecipientSuppression(std::string_view message_id) = 0;
   // InvalidArgument for a limit out of range or a malformed cursor.
   virtual Result<SuppressionPage> ListSuppressions(const SuppressionQuery& query) = 0;
   // Pages in ListSuppressions' order, with its cursors. InvalidArgument for a limit out of range, a

@@ -432,7 +432,9 @@ TEST_P(StoreConformance, AHardBounceSuppressesTheRecipientOnce) {
   MadeAccount b = MakeAccount("Shop B");
   const std::string first = InsertOk(NewMsg(a.account.id, "Gone@Example.com"));
   const std::string second = InsertOk(NewMsg(a.account.id, "gone@example.com"));
+  const std::string other_account = InsertOk(NewMsg(b.account.id, "gone@example.com"));
   EXPECT_EQ(store().GetSuppression(a.account.id, "gone@example.com").status().code(), Code::kNotFound);
+  EXPECT_EQ(store().FindRecipientSuppression(second).value(), std::nullopt);
 
   AttemptRecord bounced{first, MessageStatus::kBounced, 1, std::nullopt, {}, false, "user_unknown"};
   ASSERT_TRUE(Attempt(bounced).ok());
@@ -442,6 +444,12 @@ TEST_P(StoreConformance, AHardBounceSuppressesTheRecipientOnce) {
   EXPECT_EQ(suppression->reason, "user_unknown");
   EXPECT_EQ(suppression->source, "bounce");
   EXPECT_EQ(suppression->message_id, first);
+  // Delivery asks before each attempt: the queued second message's recipient is now suppressed.
+  auto recipient = store().FindRecipientSuppression(second);
+  ASSERT_TRUE(recipient.ok() && recipient->has_value());
+  EXPECT_EQ((*recipient)->reason, "user_unknown");
+  EXPECT_EQ(store().FindRecipientSuppression(other_account).value(), std::nullopt);
+  EXPECT_EQ(store().FindRecipientSuppression("msg_nothing").status().code(), Code::kNotFound);
   // The second hard bounce to the address leaves the first entry; another account knows nothing of it.
   clock_.Advance(Duration(5));
   ASSERT_TRUE(Attempt({second, MessageStatus::kBounced, 1, std::nullopt, {}, false, "mailbox_disabled"}).ok());

@@ -348,6 +348,9 @@ class SqliteStore final : public Store {
   Result<core::Suppression> GetSuppression(std::string_view account_id, std::string_view address) override {
     return Read([&](Connection& db) { return sqlite::GetSuppressionSql(db, account_id, address); });
   }
+  Result<std::optional<core::Suppression>> FindRecipientSuppression(std::string_view message_id) override {
+    return Read([&](Connection& db) { return sqlite::FindRecipientSuppressionSql(db, message_id); });
+  }
   Result<SuppressionPage> ListSuppressions(const SuppressionQuery& query) override {
     return Read([&](Connection& db) { return sqlite::ListSuppressionsSql(db, query); });
   }

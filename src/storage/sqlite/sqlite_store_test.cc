@@ -196,6 +196,9 @@ TEST_F(SqliteStoreTest, StatsAreOnlyForSqliteStores) {
     Result<core::Suppression> GetSuppression(std::string_view, std::string_view) override {
       return Status::Internal("");
     }
+    Result<std::optional<core::Suppression>> FindRecipientSuppression(std::string_view) override {
+      return Status::Internal("");
+    }
     Result<core::Account> GetOperatorAccount() override { return Status::Internal(""); }
     Result<core::MessageRecord> GetMessage(std::string_view, std::string_view) override {
       return Status::Internal("");

@@ -142,6 +142,22 @@ Result<std::optional<core::Suppression>> FindSuppressionSql(Connection& db, std:
   return std::optional<core::Suppression>(ReadSuppression(*get, account_id));
 }
 
+Result<std::optional<core::Suppression>> FindRecipientSuppressionSql(Connection& db, std::string_view message_id) {
+  std::string account_id;
+  std::string recipient;
+  {
+    Result<Statement> find = db.Prepare("SELECT account_id, rcpt_to FROM messages WHERE id = ?1");
+    if (!find.ok()) return find.status();
+    find->Bind(1, message_id);
+    Result<bool> row = find->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::NotFound("no message " + std::string(message_id));
+    account_id = find->Text(0);
+    recipient = find->Text(1);
+  }
+  return FindSuppressionSql(db, account_id, recipient);
+}
+
 Result<core::Suppression> GetSuppressionSql(Connection& db, std::string_view account_id, std::string_view address) {
   Result<std::optional<core::Suppression>> found = FindSuppressionSql(db, account_id, address);
   if (!found.ok()) return found.status();

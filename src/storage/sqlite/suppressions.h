@@ -35,6 +35,7 @@ Status RecordReportSql(Connection& db, const ReportRecord& report, TimePoint now
 Result<std::optional<core::Suppression>> FindSuppressionSql(Connection& db, std::string_view account_id,
                                                             std::string_view address);
 Result<core::Suppression> GetSuppressionSql(Connection& db, std::string_view account_id, std::string_view address);
+Result<std::optional<core::Suppression>> FindRecipientSuppressionSql(Connection& db, std::string_view message_id);
 Result<SuppressionPage> ListSuppressionsSql(Connection& db, const SuppressionQuery& query);
 Result<SuppressionExportPage> ExportSuppressionsSql(Connection& db, const SuppressionExportQuery& query);
 Result<core::MessageRecord> FindReportedMessageSql(Connection& db, std::string_view message_id,
