@@ -18,12 +18,21 @@ Checkpointer::~Checkpointer() {
   thread_.join();
 }
 
+bool Checkpointer::Due() const {
+  // Each checkpoint syncs the database file, so it waits for `wal_frames` new frames (counted from the
+  // WAL's start again once it has started over).
+  const int since = latest_frames_ >= checkpointed_at_ ? latest_frames_ - checkpointed_at_ : latest_frames_;
+  return since >= wal_frames_;
+}
+
 void Checkpointer::Committed(Connection& writer, int wal_frames) {
+  bool due = false;
   {
     std::lock_guard lock(mutex_);
     latest_frames_ = wal_frames;
+    due = Due();
   }
-  if (wal_frames >= wal_frames_) wake_.notify_one();
+  if (due) wake_.notify_one();
   if (wal_frames >= restart_frames_) {
     Result<Connection::CheckpointResult> done = writer.Checkpoint();
     if (!done.ok()) Logger("storage")->error("checkpoint on the writer failed: {}", done.status().ToString());
@@ -31,18 +40,12 @@ void Checkpointer::Committed(Connection& writer, int wal_frames) {
 }
 
 void Checkpointer::Run() {
-  int last_seen = 0;  // the WAL's size when the last checkpoint began
   for (;;) {
     {
       std::unique_lock lock(mutex_);
-      // Each checkpoint syncs the database file, so it waits for `wal_frames` new frames (counted from
-      // the WAL's start again once it has started over).
-      wake_.wait(lock, [&] {
-        const int since = latest_frames_ >= last_seen ? latest_frames_ - last_seen : latest_frames_;
-        return stopping_ || since >= wal_frames_;
-      });
+      wake_.wait(lock, [&] { return stopping_ || Due(); });
       if (stopping_) return;
-      last_seen = latest_frames_;
+      checkpointed_at_ = latest_frames_;
     }
     Result<Connection::CheckpointResult> done = db_->Checkpoint();
     if (!done.ok()) Logger("storage")->error("checkpoint failed: {}", done.status().ToString());

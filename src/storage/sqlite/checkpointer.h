@@ -37,6 +37,7 @@ class Checkpointer {
 
  private:
   void Run();
+  bool Due() const;  // with mutex_ held: enough has been written since the last checkpoint
 
   std::unique_ptr<Connection> db_;
   const int wal_frames_;
@@ -44,7 +45,8 @@ class Checkpointer {
 
   std::mutex mutex_;
   std::condition_variable wake_;
-  int latest_frames_ = 0;  // guarded by mutex_: the WAL's size after the last commit
+  int latest_frames_ = 0;    // guarded by mutex_: the WAL's size after the last commit
+  int checkpointed_at_ = 0;  // guarded by mutex_: the WAL's size when the last checkpoint began
   bool stopping_ = false;  // guarded by mutex_
 
   std::thread thread_;  // last, so it starts after everything it uses exists
