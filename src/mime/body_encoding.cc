@@ -4,12 +4,20 @@
 
 namespace herald::mime {
 
+namespace {
+constexpr size_t kLineInput = 57;  // bytes that make 76 characters of base64
+constexpr size_t kLineOutput = 76;
+}  // namespace
+
+size_t Base64LinesSize(size_t bytes) {
+  const size_t rest = bytes % kLineInput;
+  return bytes / kLineInput * (kLineOutput + 2) + (rest == 0 ? 0 : (rest + 2) / 3 * 4 + 2);
+}
+
 void AppendBase64Lines(std::string_view bytes, std::string& out) {
-  constexpr size_t kLineInput = 57;  // bytes that make 76 characters of base64
-  constexpr size_t kLineOutput = 76;
   const size_t full_lines = bytes.size() / kLineInput;
   const size_t rest = bytes.size() % kLineInput;
-  const size_t size = full_lines * (kLineOutput + 2) + (rest == 0 ? 0 : (rest + 2) / 3 * 4 + 2);
+  const size_t size = Base64LinesSize(bytes.size());
   // EVP_EncodeBlock ends what it writes with a NUL, which the line's CR (or the spare byte) then takes.
   const size_t start = out.size();
   out.resize(start + size + 1);

@@ -31,8 +31,9 @@ struct BodyStats {
 enum class TransferEncoding { k7Bit, kQuotedPrintable, kBase64 };
 
 // Appends `bytes` in base64 (RFC 2045 §6.8) to `out`, in lines of 76 characters each ended by CRLF: an
-// attachment's body as it goes on the wire.
+// attachment's body as it goes on the wire. Base64LinesSize(bytes.size()) characters.
 void AppendBase64Lines(std::string_view bytes, std::string& out);
+size_t Base64LinesSize(size_t bytes);
 
 // 7bit for ASCII whose lines fit in 998 bytes; otherwise quoted-printable while the 8-bit bytes are few
 // enough for it to stay smaller than base64 (each costs "=XX", base64 costs a third more for every byte),

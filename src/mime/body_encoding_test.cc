@@ -89,6 +89,7 @@ TEST(AppendBase64LinesTest, LinesOf76CharactersEndedByCrlf) {
   for (int i = 0; i < 1000; ++i) bytes += static_cast<char>(i * 7);
   for (size_t size : {56, 57, 58, 114, 1000}) {
     const std::string encoded = EncodeBase64Lines(std::string_view(bytes).substr(0, size));
+    EXPECT_EQ(encoded.size(), Base64LinesSize(size)) << size;
     std::string joined;
     size_t start = 0;
     for (size_t crlf = encoded.find("\r\n"); crlf != std::string::npos; crlf = encoded.find("\r\n", start)) {

@@ -112,7 +112,7 @@ std::string NewPlaceholder() {
 Result<std::string> Splice(std::string_view wire, const std::vector<Attachment>& attachments,
                            const std::vector<std::string>& placeholders) {
   size_t size = wire.size();
-  for (const Attachment& attachment : attachments) size += attachment.content.size() / 57 * 78 + 80;
+  for (const Attachment& attachment : attachments) size += Base64LinesSize(attachment.content.size());
   std::string out;
   out.reserve(size);
   size_t copied = 0;
