@@ -32,11 +32,11 @@ Result<storage::NewMessage> Intake::Build(SendRequest& request, TimePoint now, s
   content.attachments = std::move(request.attachments);
   content.message_id = id + "@" + request.from.domain;
   content.date = now;
-  auto raw = mime::BuildMessage(content);
-  if (!raw.ok()) return raw.status();
-  if (raw->size() > options_.max_message_bytes)
-    return Status::InvalidArgument("the message is " + std::to_string(raw->size()) + " bytes; the limit is " +
-                                   std::to_string(options_.max_message_bytes));
+  Result<mime::BuiltMessage> built = mime::BuildMessage(content);
+  if (!built.ok()) return built.status();
+  if (built->wire.size() > options_.max_message_bytes)
+    return Status::InvalidArgument("the message is " + std::to_string(built->wire.size()) +
+                                   " bytes; the limit is " + std::to_string(options_.max_message_bytes));
 
   storage::NewMessage message;
   core::MessageRecord& record = message.record;
@@ -57,7 +57,7 @@ Result<storage::NewMessage> Intake::Build(SendRequest& request, TimePoint now, s
   record.next_attempt_at = now;
   record.smtputf8 = request.from.needs_smtputf8 || request.to.needs_smtputf8;
   record.pool = request.pool.empty() ? std::string(core::kDefaultPool) : std::move(request.pool);
-  message.raw = std::move(*raw);
+  message.raw = std::move(built->wire);
   message.queued_event = core::Event{core::EventType::kQueued, now, nlohmann::json::object()};
   return message;
 }

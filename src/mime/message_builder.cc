@@ -109,11 +109,12 @@ std::string NewPlaceholder() {
 }
 
 // `wire` with each attachment's placeholder line replaced by its base64 lines, in order.
-Result<std::string> Splice(std::string_view wire, const std::vector<Attachment>& attachments,
-                           const std::vector<std::string>& placeholders) {
+Result<BuiltMessage> Splice(std::string_view wire, const std::vector<Attachment>& attachments,
+                            const std::vector<std::string>& placeholders) {
   size_t size = wire.size();
   for (const Attachment& attachment : attachments) size += Base64LinesSize(attachment.content.size());
-  std::string out;
+  BuiltMessage built;
+  std::string& out = built.wire;
   out.reserve(size);
   size_t copied = 0;
   for (size_t i = 0; i < attachments.size(); ++i) {
@@ -121,11 +122,13 @@ Result<std::string> Splice(std::string_view wire, const std::vector<Attachment>&
     const size_t at = wire.find(line, copied);
     if (at == std::string_view::npos) return Status::Internal("an attachment's place was lost in the message");
     out.append(wire.substr(copied, at - copied));
+    const size_t start = out.size();
     AppendBase64Lines(attachments[i].content, out);
+    built.attachment_bodies.push_back({start, out.size() - start});
     copied = at + line.size();
   }
   out.append(wire.substr(copied));
-  return out;
+  return built;
 }
 
 void AddMailbox(GMimeMessage* message, GMimeAddressType type, const core::EmailAddress& address) {
@@ -237,7 +240,7 @@ Status ValidateAttachment(const Attachment& attachment) {
   return Status::Ok();
 }
 
-Result<std::string> BuildMessage(const MessageContent& content) {
+Result<BuiltMessage> BuildMessage(const MessageContent& content) {
   HERALD_RETURN_IF_ERROR(ValidateContent(content));
   auto seconds = std::chrono::floor<std::chrono::seconds>(content.date.time_since_epoch()).count();
   EnsureGMimeInitialized();
@@ -289,7 +292,8 @@ Result<std::string> BuildMessage(const MessageContent& content) {
                       (content.reply_to && content.reply_to->needs_smtputf8);
   Result<std::string> wire =
       ToWire(std::string_view(reinterpret_cast<const char*>(bytes->data), bytes->len), utf8_headers);
-  if (!wire.ok() || content.attachments.empty()) return wire;
+  if (!wire.ok()) return wire.status();
+  if (content.attachments.empty()) return BuiltMessage{std::move(*wire), {}};
   return Splice(*wire, content.attachments, placeholders);
 }
 

@@ -42,6 +42,20 @@ struct MessageContent {
   std::vector<Attachment> attachments;  // in this order, after the body
 };
 
+// Where something lies in a string of bytes.
+struct ByteRange {
+  size_t offset = 0;
+  size_t size = 0;
+  bool operator==(const ByteRange&) const = default;
+};
+
+// A built message: its bytes, and where in them each attachment's base64 lines lie (in the order of
+// MessageContent::attachments), so that a store can keep an attachment many messages carry only once.
+struct BuiltMessage {
+  std::string wire;
+  std::vector<ByteRange> attachment_bodies;
+};
+
 inline constexpr size_t kMaxSubjectBytes = 998;
 inline constexpr size_t kMaxMessageIdBytes = 250;
 
@@ -51,7 +65,7 @@ inline constexpr size_t kMaxMessageIdBytes = 250;
 // multipart/mixed holds the body first, then each attachment (Content-Disposition: attachment).
 // InvalidArgument, naming the field, when an address, name, subject, body, header or message id would
 // not make a valid message (bodies must be valid UTF-8 without NUL; line ends may be LF, CRLF or CR).
-Result<std::string> BuildMessage(const MessageContent& content);
+Result<BuiltMessage> BuildMessage(const MessageContent& content);
 
 // OK when `attachment` can be written: its filename and content type as Attachment says.
 Status ValidateAttachment(const Attachment& attachment);

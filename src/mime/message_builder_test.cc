@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "mime/body_encoding.h"
 #include "mime/message_reader.h"
 #include "mime/mime_test_util.h"
 
@@ -24,9 +25,9 @@ using testing::UnfoldedHeaders;
 using testing::WireProblems;
 
 std::string Build(const MessageContent& content) {
-  Result<std::string> wire = BuildMessage(content);
-  EXPECT_TRUE(wire.ok()) << wire.status().ToString();
-  return wire.ok() ? *wire : std::string();
+  Result<BuiltMessage> built = BuildMessage(content);
+  EXPECT_TRUE(built.ok()) << built.status().ToString();
+  return built.ok() ? built->wire : std::string();
 }
 
 ParsedMessage Parse(const std::string& wire) {
@@ -111,6 +112,24 @@ TEST(BuildMessageTest, AnEmptyAttachmentAndAttachmentsOfOneContentEachKeepTheirP
   EXPECT_EQ(parsed.parts[4].filename, "b.txt");
   EXPECT_EQ(parsed.parts[4].body, "same\n");
   EXPECT_EQ(wire.find("HeraldAttachment"), std::string::npos);
+}
+
+TEST(BuildMessageTest, SaysWhereEachAttachmentsBase64LinesLie) {
+  MessageContent content = TypicalContent();
+  content.attachments = {{"a.bin", "application/octet-stream", std::string(1000, 'a')},
+                         {"empty.bin", "application/octet-stream", ""},
+                         {"b.txt", "text/plain", "same\n"}};
+  Result<BuiltMessage> built = BuildMessage(content);
+  ASSERT_TRUE(built.ok()) << built.status().ToString();
+  ASSERT_EQ(built->attachment_bodies.size(), 3u);
+  for (size_t i = 0; i < content.attachments.size(); ++i) {
+    std::string lines;
+    AppendBase64Lines(content.attachments[i].content, lines);
+    const ByteRange range = built->attachment_bodies[i];
+    EXPECT_EQ(built->wire.substr(range.offset, range.size), lines) << i;
+    EXPECT_EQ(built->wire.substr(range.offset - 2, 2), "\r\n") << i;  // the part's headers end before
+  }
+  EXPECT_THAT(BuildMessage(TypicalContent())->attachment_bodies, IsEmpty());
 }
 
 TEST(BuildMessageTest, BadAttachmentsAreRefused) {
@@ -296,8 +315,8 @@ TEST(BuildMessageTest, DangerousCallerHeadersAreRefused) {
                                                   {"X-A", std::string(999, 'b')}}) {
     MessageContent content = TypicalContent();
     content.headers = {{"X-Fine", "ok"}, header};
-    Result<std::string> wire = BuildMessage(content);
-    EXPECT_EQ(wire.status().code(), Code::kInvalidArgument) << header.name;
+    Result<BuiltMessage> built = BuildMessage(content);
+    EXPECT_EQ(built.status().code(), Code::kInvalidArgument) << header.name;
   }
 }
 
@@ -371,9 +390,9 @@ TEST(BuildMessageTest, Utf8LocalPartIsWrittenAsUtf8AndDomainAsALabel) {
 
 TEST(BuildMessageTest, BadFieldsAreRefused) {
   auto refused = [](MessageContent content, std::string_view expected) {
-    Result<std::string> wire = BuildMessage(content);
-    EXPECT_EQ(wire.status().code(), Code::kInvalidArgument) << expected;
-    EXPECT_THAT(wire.status().message(), HasSubstr(expected));
+    Result<BuiltMessage> built = BuildMessage(content);
+    EXPECT_EQ(built.status().code(), Code::kInvalidArgument) << expected;
+    EXPECT_THAT(built.status().message(), HasSubstr(expected));
   };
   MessageContent content = TypicalContent();
   content.subject = "Hi\r\nBcc: victim@example.com";
@@ -416,8 +435,8 @@ TEST(BuildMessageTest, ManyThreadsBuildAtOnce) {
       MessageContent content = TypicalContent();
       content.subject = "Grüße " + std::to_string(t);
       for (int i = 0; i < 200; ++i) {
-        Result<std::string> wire = BuildMessage(content);
-        if (!wire.ok() || !ParseMessage(*wire).ok()) ++failures[t];
+        Result<BuiltMessage> built = BuildMessage(content);
+        if (!built.ok() || !ParseMessage(built->wire).ok()) ++failures[t];
       }
     });
   }
