@@ -45,10 +45,14 @@ for rep in $(seq 1 "$REPS"); do
   p50=$(printf '%s' "$out" | sed -n 's/^p50_ms //p')
   p99=$(printf '%s' "$out" | sed -n 's/^p99_ms //p')
   not202=$(printf '%s' "$out" | sed -n 's/^not_202 //p')
-  size=$(sqlite3 "$data/herald.db" "select avg(length(raw)) from message_bodies" | awk '{printf "%.0f", $1}')
+  # A message's size is its body plus the parts it refers to (an attachment kept once for every message).
+  size=$(sqlite3 "$data/herald.db" "select avg(length(b.raw) + coalesce((select sum(length(p.bytes))
+    from json_each(b.parts) j join body_parts p on p.id = j.value ->> 1), 0)) from message_bodies b" |
+    awk '{printf "%.0f", $1}')
+  stored_kb=$(du -k "$data/herald.db" | awk '{print $1}')
   stored_per_s=$(awk -v n="$stored" -v s="$seconds" 'BEGIN {printf "%.0f", n / s}')
   cpu_us=$(awk -v t="$cpu" -v n="$stored" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
-  echo "run $rep: stored $stored ($stored_per_s/s), profiles $profiles, message $size B, not-202 $not202, p50 ${p50} ms, p99 ${p99} ms, herald CPU ${cpu_us} us/msg"
+  echo "run $rep: stored $stored ($stored_per_s/s), profiles $profiles, message $size B, database ${stored_kb} KiB, not-202 $not202, p50 ${p50} ms, p99 ${p99} ms, herald CPU ${cpu_us} us/msg"
   results+=("$stored_per_s $p99 $p50 $cpu_us")
   rm -rf "$data"
 done

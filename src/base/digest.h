@@ -11,6 +11,9 @@
 
 namespace herald {
 
+// SHA-256 of `data`: 32 bytes.
+std::string Sha256(std::string_view data);
+
 // Lowercase hex SHA-256 of `data`.
 std::string Sha256Hex(std::string_view data);
 

@@ -1,5 +1,6 @@
 #include "intake/intake.h"
 
+#include "base/digest.h"
 #include "base/random.h"
 #include "core/address.h"
 #include "intake/sending_identity.h"
@@ -58,6 +59,11 @@ Result<storage::NewMessage> Intake::Build(SendRequest& request, TimePoint now, s
   record.smtputf8 = request.from.needs_smtputf8 || request.to.needs_smtputf8;
   record.pool = request.pool.empty() ? std::string(core::kDefaultPool) : std::move(request.pool);
   message.raw = std::move(built->wire);
+  // The store keeps an attachment once however many of the account's messages carry it.
+  for (const mime::ByteRange& body : built->attachment_bodies) {
+    message.shared_parts.push_back(
+        {body.offset, body.size, Sha256(std::string_view(message.raw).substr(body.offset, body.size))});
+  }
   message.queued_event = core::Event{core::EventType::kQueued, now, nlohmann::json::object()};
   return message;
 }
@@ -73,7 +79,10 @@ void Intake::Submit(SendRequest request, storage::ResultCallback<Accepted> done)
 
 void Intake::SignAndStore(const domains::SendingIdentity& identity, storage::NewMessage message, TimePoint now,
                           storage::ResultCallback<Accepted> done) {
+  const size_t unsigned_size = message.raw.size();
   if (Status signed_ok = Sign(identity, message.raw, now); !signed_ok.ok()) return done(signed_ok);
+  // The signatures went on top, so the shared parts moved down by their length.
+  for (storage::SharedPart& part : message.shared_parts) part.offset += message.raw.size() - unsigned_size;
   ApplyEnvelope(identity, message.record);
   queue::QueuedMessage queued{message.record.id, now, 0, now, core::DomainOf(message.record.rcpt_to),
                               message.record.pool};

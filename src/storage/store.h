@@ -109,9 +109,19 @@ struct RowEventPage {
 // {"reason", "source"} (the suppression's) at the time of `queued_event` instead of that event; the
 // outcome says so, and the caller does not schedule it. Checked inside the commit, so a suppression
 // added a moment before is never missed.
+// Bytes of a message that many messages of an account may carry alike (an attachment's base64 lines):
+// the store may keep them once for the account and have each message's body refer to them. Reading a
+// message back gives its bytes whole either way.
+struct SharedPart {
+  size_t offset = 0;   // where the bytes lie in the message
+  size_t size = 0;
+  std::string digest;  // SHA-256 of the bytes (32 bytes), by which the store finds them again
+};
+
 struct NewMessage {
   core::MessageRecord record;  // status kQueued, next_attempt_at set
   std::string raw;             // the complete MIME message, CRLF line ends
+  std::vector<SharedPart> shared_parts;  // within raw, in order, not overlapping; may be empty
   core::Event queued_event;
   // The recipient's profile, created or changed in the same commit (campaign triggers); the message
   // remembers it. Unset: a message without a profile.

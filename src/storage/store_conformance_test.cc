@@ -185,6 +185,36 @@ TEST_P(StoreConformance, InsertsAndReadsAMessageWithItsEvents) {
   EXPECT_EQ(store().LoadForDelivery("msg_nothing").status().code(), Code::kNotFound);
 }
 
+TEST_P(StoreConformance, MessagesSharingAPartReadBackWhole) {
+  MadeAccount a = MakeAccount("Shop A");
+  MadeAccount b = MakeAccount("Shop B");
+  const std::string part(10'000, 'P');
+  auto with_part = [&](const std::string& account_id, const std::string& before, const std::string& after) {
+    NewMessage m = NewMsg(account_id);
+    m.raw = before + part + after;
+    m.shared_parts = {{before.size(), part.size(), Sha256(part)}};
+    return m;
+  };
+  std::vector<NewMessage> sent = {with_part(a.account.id, "Subject: one\r\n\r\n", "\r\nend one\r\n"),
+                                  with_part(a.account.id, "Subject: two, longer\r\n\r\n", ""),
+                                  with_part(b.account.id, "Subject: three\r\n\r\n", "\r\n")};
+  NewMessage small = NewMsg(a.account.id);  // a part too small to be worth sharing stays in its body
+  small.raw = "Subject: small\r\n\r\nsmall part\r\n";
+  small.shared_parts = {{18, 10, Sha256("small part")}};
+  sent.push_back(small);
+  for (const NewMessage& m : sent) ASSERT_EQ(InsertOk(m), m.record.id);
+  for (const NewMessage& m : sent) {
+    auto item = store().LoadForDelivery(m.record.id);
+    ASSERT_TRUE(item.ok()) << item.status().ToString();
+    EXPECT_EQ(item->raw, m.raw);
+  }
+
+  NewMessage outside = NewMsg(a.account.id);
+  outside.shared_parts = {{outside.raw.size() - 2, 8'000, Sha256("x")}};
+  EXPECT_EQ(Insert(outside).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(store().GetMessage(a.account.id, outside.record.id).status().code(), Code::kNotFound);
+}
+
 TEST_P(StoreConformance, RefusesADuplicateIdAndAnUnknownAccount) {
   MadeAccount a = MakeAccount("Shop A");
   NewMessage m = NewMsg(a.account.id);

@@ -8,7 +8,9 @@ have left, and the SMTP relay is reached with smtplib.
                  still pending, SPF "wrong" showing what was found; with the right records it becomes verified
   signing        a message from it (API and SMTP relay) carries two signatures, rsa-sha256 and ed25519-sha256,
                  relaxed/relaxed; dkimpy passes both, Mail::DKIM the RSA one; after one changed body byte or an
-                 added From: both verifiers fail; the envelope sender is the VERP address at bounces.shop.dom.test
+                 added From: both verifiers fail; the envelope sender is the VERP address at bounces.shop.dom.test;
+                 two messages carrying the same attachment both verify and carry it byte for byte, while the
+                 database keeps the attachment once
   gating         an unverified domain, another account's, one registered as marketing and one flagged as
                  marketing (domains.marketing) are refused: 422 domain_not_verified on the API, 550 5.7.1 on SMTP,
                  each naming the domain; a second account cannot register a registered domain (409 domain_taken)
@@ -16,6 +18,9 @@ have left, and the SMTP relay is reached with smtplib.
   re-check       a verified domain whose SPF record disappears gets a warning and a domain.dns_broken event
                  from the periodic re-check (domains.recheck_interval = 1s), and keeps sending
 """
+import base64
+import email
+import email.policy
 import os
 import re
 import smtplib
@@ -205,6 +210,39 @@ class DomainsTest(harness.ProcessTestCase):
         self.assertEqual(message["status"], "delivered")
         with open(path, "rb") as f:
             self.assertTrue(f.read().startswith(b"DKIM-Signature:"))  # signed once, on top, before the commit
+
+    def test_2_messages_sharing_an_attachment_are_signed_over_it_and_it_is_stored_once(self):
+        self.ensure_verified()
+        payload = os.urandom(50_000)
+        attachment = {"filename": "terms.pdf", "content_type": "application/pdf",
+                      "content": base64.b64encode(payload).decode()}
+        for path, body in (("/v1/profile-tables", {"name": "contacts", "kind": "transactional", "attributes": []}),
+                           ("/v1/campaigns", {"key": "terms", "name": "Terms", "profile_table": "contacts",
+                                              "from": "Shop <orders@shop.dom.test>", "subject": "Our terms",
+                                              "html": "<p>Thanks for your order, {{data.name}}!</p>",
+                                              "status": "active"})):
+            status, answer, _ = self.client.post(path, body)
+            self.assertEqual(status, 201, answer)
+        ids = []
+        for name in ("Ann", "Bob"):
+            status, body, _ = self.client.post("/v1/messages", {
+                "campaign": "terms", "to": {"email": f"{name.lower()}@example.net"}, "data": {"name": name},
+                "attachments": [attachment]})
+            self.assertEqual(status, 202, body)
+            ids.append(body["id"])
+        for message_id in ids:
+            path = self.captured(message_id)
+            self.assert_signed_and_verified(path)
+            with open(path, "rb") as f:
+                message = email.message_from_binary_file(f, policy=email.policy.default)
+            self.assertEqual([a.get_content() for a in message.iter_attachments()], [payload])
+        with sqlite3.connect(os.path.join(self.herald.data_dir, "herald.db")) as db:
+            parts = db.execute("SELECT count(*), min(length(bytes)) FROM body_parts").fetchone()
+            referring = db.execute("SELECT count(*) FROM message_bodies WHERE message_id IN (?, ?) AND parts IS NOT NULL",
+                                   ids).fetchone()[0]
+        self.assertEqual(parts[0], 1)
+        self.assertGreater(parts[1], len(payload) * 4 // 3)  # its base64 lines
+        self.assertEqual(referring, 2)
 
     def test_3_smtp_messages_are_signed_with_both_keys(self):
         self.ensure_verified()

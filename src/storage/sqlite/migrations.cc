@@ -383,7 +383,22 @@ CREATE INDEX webhook_attempts_by_webhook ON webhook_attempts(webhook_id, id);
 CREATE INDEX IF NOT EXISTS events_by_account ON events(account_id, id);
 )sql";
 
-constexpr std::array<Migration, 10> kMigrations = {{
+// Attachments kept once: the encoded bytes many messages of an account carry alike (a campaign's terms
+// and conditions, its catalogue) are a row of body_parts, found by their SHA-256; a body that refers to
+// parts lists them in `parts` as a JSON array of [offset, part id] pairs, each offset where the part's
+// bytes go back into `raw`. NULL parts, as in every body written before, means raw is the whole message.
+constexpr const char* kSchemaV11 = R"sql(
+CREATE TABLE body_parts (
+  id         INTEGER PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  digest     BLOB NOT NULL,
+  bytes      BLOB NOT NULL
+);
+CREATE UNIQUE INDEX body_parts_by_digest ON body_parts(account_id, digest);
+ALTER TABLE message_bodies ADD COLUMN parts TEXT;
+)sql";
+
+constexpr std::array<Migration, 11> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
@@ -394,6 +409,7 @@ constexpr std::array<Migration, 10> kMigrations = {{
     {8, kSchemaV8},
     {9, kSchemaV9},
     {10, kSchemaV10},
+    {11, kSchemaV11},
 }};
 
 Status CheckNumbering(std::span<const Migration> migrations) {

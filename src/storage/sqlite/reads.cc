@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/address.h"
+#include "storage/sqlite/bodies.h"
 #include "storage/sqlite/rows.h"
 
 namespace herald::storage::sqlite {
@@ -30,8 +31,13 @@ auto ReadOne(Statement& stmt, std::string_view message_id, Extra extra)
   return extra(stmt, std::move(*record));
 }
 
-DeliveryItem WithBody(const Statement& stmt, core::MessageRecord record) {
-  return DeliveryItem{std::move(record), std::string(stmt.Blob(kMessageColumnCount))};
+// The statement's columns after the message's are the body's raw and parts (bodies.h).
+Result<DeliveryItem> WithBody(Connection& db, const Statement& stmt, core::MessageRecord record) {
+  std::optional<std::string_view> parts;
+  if (!stmt.IsNull(kMessageColumnCount + 1)) parts = stmt.Text(kMessageColumnCount + 1);
+  Result<std::string> raw = AssembleBodySql(db, stmt.Blob(kMessageColumnCount), parts);
+  if (!raw.ok()) return Status(raw.status().code(), record.id + ": " + raw.status().message());
+  return DeliveryItem{std::move(record), std::move(*raw)};
 }
 
 }  // namespace
@@ -159,13 +165,13 @@ Result<MessagePage> SearchMessagesSql(Connection& db, const MessageQuery& query)
 Result<DeliveryItem> GetSandboxMessageSql(Connection& db, std::string_view account_id,
                                           std::string_view message_id) {
   Result<Statement> get = db.Prepare("SELECT " HERALD_MESSAGE_COLUMNS
-                                     ", b.raw FROM messages m JOIN message_bodies b"
+                                     ", b.raw, b.parts FROM messages m JOIN message_bodies b"
                                      " ON b.message_id = coalesce(m.body_id, m.id)"
                                      " WHERE m.id = ?1 AND m.account_id = ?2 AND m.captured_at IS NOT NULL");
   if (!get.ok()) return get.status();
   get->Bind(1, message_id).Bind(2, account_id);
-  return ReadOne(*get, message_id, [](const Statement& s, core::MessageRecord r) -> Result<DeliveryItem> {
-    return WithBody(s, std::move(r));
+  return ReadOne(*get, message_id, [&db](const Statement& s, core::MessageRecord r) -> Result<DeliveryItem> {
+    return WithBody(db, s, std::move(r));
   });
 }
 
@@ -201,13 +207,13 @@ Result<SandboxPage> ListSandboxSql(Connection& db, std::string_view account_id, 
 
 Result<DeliveryItem> LoadForDeliverySql(Connection& db, std::string_view message_id) {
   Result<Statement> load = db.Prepare("SELECT " HERALD_MESSAGE_COLUMNS
-                                      ", b.raw FROM messages m JOIN message_bodies b"
+                                      ", b.raw, b.parts FROM messages m JOIN message_bodies b"
                                       " ON b.message_id = coalesce(m.body_id, m.id)"
                                       " WHERE m.id = ?1");
   if (!load.ok()) return load.status();
   load->Bind(1, message_id);
-  return ReadOne(*load, message_id, [](const Statement& s, core::MessageRecord r) -> Result<DeliveryItem> {
-    return WithBody(s, std::move(r));
+  return ReadOne(*load, message_id, [&db](const Statement& s, core::MessageRecord r) -> Result<DeliveryItem> {
+    return WithBody(db, s, std::move(r));
   });
 }
 

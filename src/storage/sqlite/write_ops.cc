@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "storage/sqlite/bodies.h"
 #include "storage/sqlite/profiles.h"
 #include "storage/sqlite/rows.h"
 #include "storage/sqlite/stats.h"
@@ -192,10 +193,8 @@ Status InsertMessageSql(Connection& db, const NewMessage& message, TimePoint ide
     HERALD_RETURN_IF_ERROR(link->Run());
   }
 
-  Result<Statement> body = db.Prepare("INSERT INTO message_bodies (message_id, raw) VALUES (?1, ?2)");
-  if (!body.ok()) return body.status();
-  body->Bind(1, r.id).BindBlobNoCopy(2, message.raw);
-  HERALD_RETURN_IF_ERROR(Explain(body->Run(), "storing the body of " + r.id));
+  HERALD_RETURN_IF_ERROR(
+      Explain(InsertBodySql(db, r.id, r.account_id, message.raw, message.shared_parts), "storing the body of " + r.id));
   HERALD_RETURN_IF_ERROR(
       Explain(InsertEventSql(db, r.id, r.account_id, admitted->first_event), "event of " + r.id));
 
@@ -234,10 +233,7 @@ Status InsertMessageGroupSql(Connection& db, const NewMessageGroup& group,
         InsertRecord(db, admitted->record, owns_body ? std::string_view() : std::string_view(owner.id)));
     statuses.push_back(admitted->record.status);
     if (owns_body) {
-      Result<Statement> body = db.Prepare("INSERT INTO message_bodies (message_id, raw) VALUES (?1, ?2)");
-      if (!body.ok()) return body.status();
-      body->Bind(1, r.id).BindBlobNoCopy(2, group.raw);
-      HERALD_RETURN_IF_ERROR(Explain(body->Run(), "storing the body of " + r.id));
+      HERALD_RETURN_IF_ERROR(Explain(InsertBodySql(db, r.id, r.account_id, group.raw), "storing the body of " + r.id));
     }
     HERALD_RETURN_IF_ERROR(
         Explain(InsertEventSql(db, r.id, r.account_id, admitted->first_event), "event of " + r.id));
