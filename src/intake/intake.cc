@@ -1,6 +1,5 @@
 #include "intake/intake.h"
 
-#include "base/digest.h"
 #include "base/random.h"
 #include "core/address.h"
 #include "intake/sending_identity.h"
@@ -62,7 +61,8 @@ Result<storage::NewMessage> Intake::Build(SendRequest& request, TimePoint now, s
   // The store keeps an attachment once however many of the account's messages carry it.
   for (const mime::ByteRange& body : built->attachment_bodies) {
     message.shared_parts.push_back(
-        {body.offset, body.size, Sha256(std::string_view(message.raw).substr(body.offset, body.size))});
+        {body.offset, body.size,
+         attachment_digests_.Digest(request.account_id, std::string_view(message.raw).substr(body.offset, body.size))});
   }
   message.queued_event = core::Event{core::EventType::kQueued, now, nlohmann::json::object()};
   return message;
