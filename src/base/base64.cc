@@ -20,6 +20,21 @@ constexpr std::array<uint8_t, 256> MakeDecodeTable() {
 
 constexpr std::array<uint8_t, 256> kDecode = MakeDecodeTable();
 
+size_t PaddingOf(std::string_view text) { return text.ends_with("==") ? 2 : text.ends_with("=") ? 1 : 0; }
+
+// The last group with padding: its characters base64 and the bits the padding stands for zero.
+bool IsCanonicalPaddedGroup(const unsigned char* in, size_t padding) {
+  const uint8_t a = kDecode[in[0]], b = kDecode[in[1]];
+  const uint8_t c = padding == 1 ? kDecode[in[2]] : 0;
+  if (((a | b | c) & 0xc0) != 0) return false;
+  return padding == 2 ? (b & 0x0f) == 0 : (c & 0x03) == 0;
+}
+
+bool IsAlphabet(unsigned char c) {
+  return static_cast<unsigned char>(c - 'A') < 26 || static_cast<unsigned char>(c - 'a') < 26 ||
+         static_cast<unsigned char>(c - '0') < 10 || c == '+' || c == '/';
+}
+
 }  // namespace
 
 std::string Base64Encode(std::string_view bytes) {
@@ -34,7 +49,7 @@ std::string Base64Encode(std::string_view bytes) {
 Result<std::string> Base64Decode(std::string_view text) {
   if (text.size() % 4 != 0) return Status::InvalidArgument("base64 text is not a multiple of 4 characters");
   if (text.empty()) return std::string();
-  const size_t padding = text.ends_with("==") ? 2 : text.ends_with("=") ? 1 : 0;
+  const size_t padding = PaddingOf(text);
   std::string out;
   out.resize(text.size() / 4 * 3 - padding);
   const auto* in = reinterpret_cast<const unsigned char*>(text.data());
@@ -49,15 +64,32 @@ Result<std::string> Base64Decode(std::string_view text) {
     *o++ = static_cast<char>(v);
   }
   if (padding > 0) {
-    const uint8_t a = kDecode[in[0]], b = kDecode[in[1]];
-    const uint8_t c = padding == 1 ? kDecode[in[2]] : 0;
-    if (((a | b | c) & 0xc0) != 0) return Status::InvalidArgument("not base64");
-    // Canonical: the bits the padding stands for are zero.
-    if (padding == 2 ? (b & 0x0f) != 0 : (c & 0x03) != 0) return Status::InvalidArgument("not canonical base64");
+    if (!IsCanonicalPaddedGroup(in, padding)) return Status::InvalidArgument("not canonical base64");
+    const uint8_t a = kDecode[in[0]], b = kDecode[in[1]], c = padding == 1 ? kDecode[in[2]] : 0;
     *o++ = static_cast<char>((a << 2) | (b >> 4));
     if (padding == 1) *o++ = static_cast<char>(((b & 0x0f) << 4) | (c >> 2));
   }
   return out;
 }
+
+bool IsCanonicalBase64(std::string_view text) {
+  if (text.size() % 4 != 0) return false;
+  const size_t padding = PaddingOf(text);
+  const auto* in = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t plain = text.size() - (padding > 0 ? 4 : 0);  // characters before a padded last group
+  size_t at = 0;
+  constexpr size_t kBlock = 64;  // a fixed inner count, so that the compiler vectorises the comparisons
+  for (; at + kBlock <= plain; at += kBlock) {
+    bool all = true;
+    for (size_t i = 0; i < kBlock; ++i) all &= IsAlphabet(in[at + i]);
+    if (!all) return false;
+  }
+  for (; at < plain; ++at) {
+    if (!IsAlphabet(in[at])) return false;
+  }
+  return padding == 0 || IsCanonicalPaddedGroup(in + plain, padding);
+}
+
+size_t Base64DecodedSize(std::string_view text) { return text.size() / 4 * 3 - PaddingOf(text); }
 
 }  // namespace herald
