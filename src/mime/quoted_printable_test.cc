@@ -47,7 +47,8 @@ std::vector<std::string> EncodingProblems(std::string_view encoded) {
     std::string_view line = encoded.substr(start, end - start);
     std::string where = "line \"" + std::string(line) + "\"";
     if (line.size() > kMaxQuotedPrintableLine) problems.push_back(where + " is longer than 76");
-    if (!line.empty() && (line.back() == ' ' || line.back() == '\t')) problems.push_back(where + " ends in space");
+    if (!line.empty() && (line.back() == ' ' || line.back() == '\t'))
+      problems.push_back(where + " ends in space");
     for (size_t i = 0; i < line.size(); ++i) {
       unsigned char c = static_cast<unsigned char>(line[i]);
       if (c == '=') {
@@ -131,8 +132,10 @@ TEST(QuotedPrintableTest, LinesOfUpTo76Characters) {
 }
 
 TEST(QuotedPrintableTest, EdgeCasesComeBackExactly) {
-  std::vector<std::string> texts = {"", "a", "=", " ", "\t", "\n", "\r", "\r\n", "\n\r", "=\n", " \r\n \r\n",
-                                    "ü", "€ \n", "a\r\r\nb", std::string("\0", 1), "x=\r\n=y"};
+  std::vector<std::string> texts = {"",           "a",  "=",    " ",        "\t",
+                                    "\n",         "\r", "\r\n", "\n\r",     "=\n",
+                                    " \r\n \r\n", "ü",  "€ \n", "a\r\r\nb", std::string("\0", 1),
+                                    "x=\r\n=y"};
   for (size_t length : {74, 75, 76, 77, 78, 150, 151, 152, 153, 2000}) {
     for (const std::string tail : {"", "\n", "\r\n", " ", " \n", "\t\r\n", "=", "=\n", "ü\n", "é"}) {
       texts.push_back(std::string(length, 'x') + tail);
@@ -145,9 +148,25 @@ TEST(QuotedPrintableTest, EdgeCasesComeBackExactly) {
 
 TEST(QuotedPrintableTest, RandomTextComesBackExactly) {
   std::mt19937 random(20251125);
-  const std::vector<std::string> pieces = {"a", "Z", "0", " ", "\t", "=", "\r", "\n", "\r\n", ".", "~",
-                                           "ü", "€", "😀", "<p class=\"x\">", std::string(40, 'w'),
-                                           std::string("\0", 1), "\x7f", "\xff"};
+  const std::vector<std::string> pieces = {"a",
+                                           "Z",
+                                           "0",
+                                           " ",
+                                           "\t",
+                                           "=",
+                                           "\r",
+                                           "\n",
+                                           "\r\n",
+                                           ".",
+                                           "~",
+                                           "ü",
+                                           "€",
+                                           "😀",
+                                           "<p class=\"x\">",
+                                           std::string(40, 'w'),
+                                           std::string("\0", 1),
+                                           "\x7f",
+                                           "\xff"};
   for (int round = 0; round < 500; ++round) {
     std::string text;
     const size_t count = random() % 400;
