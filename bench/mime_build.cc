@@ -34,7 +34,8 @@ MessageContent CampaignMessage(size_t attachment_bytes) {
   namespace templates = herald::templates;
   auto compiled = templates::Template::Compile(templates::testing::CampaignHtml(), templates::Escape::kHtml);
   if (!compiled.ok()) std::abort();
-  auto html = (*compiled)->Render(templates::testing::CampaignContext(), templates::MissingVariables::kLenient);
+  auto html =
+      (*compiled)->Render(templates::testing::CampaignContext(), templates::MissingVariables::kLenient);
   if (!html.ok()) std::abort();
 
   MessageContent content;
