@@ -1,23 +1,23 @@
-// Preparing bodies. A text body for GMime: UTF-8 checked, line ends made uniform, and a 7-bit-clean
-// transfer encoding chosen from what the text holds — in one pass, since bodies are the bulk of every
-// message. An attachment: its base64 lines as they go on the wire.
+// Preparing bodies. A text body: UTF-8 checked and measured, and a 7-bit-clean transfer encoding chosen
+// from what it holds, in one pass, since bodies are the bulk of every message; then its line ends made
+// CRLF as it is written (7bit, base64; quoted_printable.h does its own). An attachment: its base64 lines
+// as they go on the wire.
 //
-// Line ends: GMime writes the message with LF line ends and ToWire (wire_format.h) turns each LF into
-// CRLF at the end, so bodies go to GMime with LF line ends. Base64 is the exception: it hides its line
-// ends from that last pass, so its text must hold the canonical CRLF before it is encoded (RFC 2046
-// §4.1.1); AppendWithCrlf does that.
+// Line ends: a body may end its lines with CRLF, LF or a lone CR; each counts as one line end, and each
+// goes on the wire as CRLF. Base64 hides its line ends from the wire, so its text must hold the canonical
+// CRLF before it is encoded (RFC 2046 §4.1.1); AppendWithCrlf does that too.
 //
 // Thread-safety: pure functions. Untrusted input: any bytes.
 #pragma once
 
 #include <cstddef>
-#include <cstring>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "mime/text_checks.h"
-#include "mime/wire_format.h"
+#include "mime/wire_format.h"  // kMaxLineBytes
 
 namespace herald::mime {
 
@@ -92,19 +92,27 @@ std::optional<BodyStats> NormalizeBody(std::string_view text, Append&& append) {
   return stats;
 }
 
-// Calls append(const char* data, size_t size) with `text` (LF line ends) with every LF written as CRLF.
+// The offset of the first CR or LF in `text`; text.size() when there is none.
+inline size_t FindLineEnd(std::string_view text) {
+  size_t i = 0;
+  for (; text.size() - i >= 8; i += 8) {
+    const uint64_t word = LoadEight(text.data() + i);
+    if (HasByte(word, '\n') || HasByte(word, '\r')) break;
+  }
+  while (i < text.size() && text[i] != '\n' && text[i] != '\r') ++i;
+  return i;
+}
+
+// Calls append(const char* data, size_t size) with `text` with every line end (CRLF, LF or a lone CR)
+// written as CRLF.
 template <typename Append>
 void AppendWithCrlf(std::string_view text, Append&& append) {
-  size_t start = 0;
-  while (start < text.size()) {
-    const void* found = std::memchr(text.data() + start, '\n', text.size() - start);
-    if (found == nullptr) break;
-    size_t lf = static_cast<size_t>(static_cast<const char*>(found) - text.data());
-    append(text.data() + start, lf - start);
+  for (size_t end = FindLineEnd(text); end < text.size(); end = FindLineEnd(text)) {
+    append(text.data(), end);
     append("\r\n", 2);
-    start = lf + 1;
+    text.remove_prefix(end + (text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n' ? 2 : 1));
   }
-  append(text.data() + start, text.size() - start);
+  append(text.data(), text.size());
 }
 
 }  // namespace herald::mime

@@ -74,6 +74,24 @@ TEST(AppendWithCrlfTest, TurnsEveryLfIntoCrlf) {
   EXPECT_EQ(crlf("\n\n"), "\r\n\r\n");
 }
 
+TEST(AppendWithCrlfTest, TakesCrlfAndLoneCrAsLineEndsToo) {
+  auto crlf = [](std::string_view text) {
+    std::string out;
+    AppendWithCrlf(text, [&out](const char* data, size_t size) { out.append(data, size); });
+    return out;
+  };
+  EXPECT_EQ(crlf("a\r\nb\rc\n"), "a\r\nb\r\nc\r\n");
+  EXPECT_EQ(crlf("\r\r\n\n\r"), "\r\n\r\n\r\n\r\n");
+  EXPECT_EQ(crlf("end\r"), "end\r\n");
+  // Long runs take the eight-bytes-at-a-time path; line ends at every offset within a word.
+  for (size_t offset = 0; offset < 16; ++offset) {
+    std::string text =
+        std::string(offset, 'x') + "\r\n" + std::string(20, 'y') + "\r" + std::string(9, 'z') + "\n";
+    EXPECT_EQ(crlf(text), std::string(offset, 'x') + "\r\n" + std::string(20, 'y') + "\r\n" +
+                              std::string(9, 'z') + "\r\n");
+  }
+}
+
 std::string EncodeBase64Lines(std::string_view bytes) {
   std::string out = "before:";
   AppendBase64Lines(bytes, out);

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "base/printable.h"
+#include "mime/header_writer.h"
 #include "mime/text_checks.h"
 
 namespace herald::mime {
@@ -59,32 +60,19 @@ Status ValidateHeader(const Header& header) {
 }
 
 std::string FoldAsciiValue(std::string_view name, std::string_view value) {
-  constexpr size_t kFoldAt = 78;
-  if (value.empty()) return "\n";
-  std::string raw;
-  raw.reserve(value.size() + value.size() / 32 + 4);
-  raw += ' ';
-  size_t line_length = name.size() + 2;  // "Name: "
-  bool line_has_text = false;
+  std::string field;
+  FieldWriter writer(field, name);
   size_t i = 0;
   while (i < value.size()) {
     // A segment: a run of whitespace, then a run of anything else (either may be empty).
-    size_t word_start = i;
+    const size_t space = i;
     while (i < value.size() && (value[i] == ' ' || value[i] == '\t')) ++i;
-    size_t text_start = i;
+    const size_t text = i;
     while (i < value.size() && value[i] != ' ' && value[i] != '\t') ++i;
-    size_t segment = i - word_start;
-    bool foldable = text_start > word_start && text_start < i;  // folding here keeps text on the new line
-    if (foldable && line_has_text && line_length + segment > kFoldAt) {
-      raw += '\n';
-      line_length = 0;
-    }
-    raw.append(value.substr(word_start, segment));
-    line_length += segment;
-    line_has_text = line_has_text || text_start < i;
+    writer.Append(value.substr(space, text - space), value.substr(text, i - text));
   }
-  raw += '\n';
-  return raw;
+  writer.Finish();
+  return field.substr(name.size() + 1);
 }
 
 }  // namespace herald::mime

@@ -34,9 +34,10 @@ Status ValidateHeader(const Header& header);
 // True when `name` (any case) is a field Herald writes itself or that only relays may add.
 bool IsReservedHeaderName(std::string_view name);
 
-// The raw value GMime writes after "Name:" for an ASCII value: " value\n", folded before whitespace so
-// that lines stay within 78 bytes where the words allow (LF line ends; the writer makes them CRLF).
-// A fold never leaves a line of whitespace only. `value` must have passed ValidateHeader.
+// What follows "Name:" on the wire for an ASCII value: " value" CRLF, folded (CRLF) before whitespace so
+// that lines stay within 78 bytes where the words allow; long words stay whole, so with ValidateHeader's
+// limit no line passes 998. A fold never leaves a line of whitespace only. `value` must have passed
+// ValidateHeader.
 std::string FoldAsciiValue(std::string_view name, std::string_view value);
 
 }  // namespace herald::mime

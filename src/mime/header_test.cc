@@ -95,23 +95,24 @@ TEST(ValidateHeaderTest, MessageNamesTheHeaderCleanly) {
 }
 
 TEST(FoldAsciiValueTest, FoldsBeforeWhitespaceOnly) {
-  EXPECT_EQ(FoldAsciiValue("X-A", ""), "\n");
-  EXPECT_EQ(FoldAsciiValue("X-A", "short value"), " short value\n");
+  EXPECT_EQ(FoldAsciiValue("X-A", ""), "\r\n");
+  EXPECT_EQ(FoldAsciiValue("X-A", "short value"), " short value\r\n");
   std::string words;
   for (int i = 0; i < 20; ++i) words += "word" + std::to_string(i) + " ";
   words += "end";
   std::string folded = FoldAsciiValue("X-Words", words);
   // Unfolding (removing the inserted line ends) gives the value back.
   std::string unfolded;
-  for (char c : folded.substr(1, folded.size() - 2)) {
-    if (c != '\n') unfolded += c;
+  for (char c : folded.substr(1, folded.size() - 3)) {
+    if (c != '\r' && c != '\n') unfolded += c;
   }
   EXPECT_EQ(unfolded, words);
   size_t line_start = 0;
   size_t lines = 0;
   for (size_t at = folded.find('\n'); at != std::string::npos; at = folded.find('\n', at + 1), ++lines) {
     size_t prefix = lines == 0 ? std::string("X-Words:").size() : 0;
-    EXPECT_LE(prefix + at - line_start, 78u) << folded;
+    EXPECT_EQ(folded[at - 1], '\r') << folded;
+    EXPECT_LE(prefix + at - 1 - line_start, 78u) << folded;
     line_start = at + 1;
   }
   EXPECT_GT(lines, 1u);
@@ -119,13 +120,13 @@ TEST(FoldAsciiValueTest, FoldsBeforeWhitespaceOnly) {
 
 TEST(FoldAsciiValueTest, KeepsLongWordsWholeAndNeverMakesBlankLines) {
   std::string url = "<https://shop.example/unsubscribe?token=" + std::string(300, 'k') + ">";
-  EXPECT_EQ(FoldAsciiValue("List-Unsubscribe", url), " " + url + "\n");
+  EXPECT_EQ(FoldAsciiValue("List-Unsubscribe", url), " " + url + "\r\n");
   EXPECT_EQ(FoldAsciiValue("List-Unsubscribe", url + ", <mailto:u@shop.example>"),
-            " " + url + ",\n <mailto:u@shop.example>\n");
+            " " + url + ",\r\n <mailto:u@shop.example>\r\n");
   // Trailing whitespace stays on the last line rather than forming a line of its own.
   EXPECT_EQ(FoldAsciiValue("X-A", std::string(70, 'a') + std::string(20, ' ')),
-            " " + std::string(70, 'a') + std::string(20, ' ') + "\n");
-  EXPECT_EQ(FoldAsciiValue("X-A", "  lead"), "   lead\n");
+            " " + std::string(70, 'a') + std::string(20, ' ') + "\r\n");
+  EXPECT_EQ(FoldAsciiValue("X-A", "  lead"), "   lead\r\n");
 }
 
 }  // namespace

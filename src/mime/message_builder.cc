@@ -1,23 +1,23 @@
 #include "mime/message_builder.h"
 
-#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <optional>
 #include <string_view>
-#include <utility>
+#include <vector>
 
 #include "base/random.h"
 #include "mime/body_encoding.h"
-#include "mime/gmime_support.h"
+#include "mime/header_writer.h"
+#include "mime/quoted_printable.h"
 #include "mime/text_checks.h"
-#include "mime/wire_format.h"
 
 namespace herald::mime {
 namespace {
 
-constexpr const char* kCharset = "utf-8";
+constexpr std::string_view kCharset = "utf-8";
 constexpr size_t kBoundaryRandomBytes = 16;
-// Far above any configured message size; keeps GLib's 32-bit buffer sizes from overflowing.
+// Far above any configured message size: the size of what is written stays far from overflowing.
 constexpr size_t kMaxBodyBytes = 256u << 20;
 
 Status ValidateMailbox(const core::EmailAddress& address, std::string_view field) {
@@ -66,137 +66,84 @@ Status ValidateContent(const MessageContent& content) {
   if (content.html.size() > kMaxBodyBytes || content.text.size() > kMaxBodyBytes) {
     return Status::InvalidArgument("html or text is larger than 256 MiB");
   }
-  // The bodies' UTF-8 is checked while they are prepared (MakeTextPart), in the same pass.
+  // The bodies' UTF-8 is checked while they are measured (PrepareText), in the same pass.
   for (const Header& header : content.headers) HERALD_RETURN_IF_ERROR(ValidateHeader(header));
   for (const Attachment& attachment : content.attachments) HERALD_RETURN_IF_ERROR(ValidateAttachment(attachment));
   return ValidateMessageId(content.message_id);
 }
 
-bool IsToken(std::string_view text) {
-  // RFC 2045 token: printable ASCII but space and tspecials.
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return c > 0x20 && c < 0x7f && std::string_view("()<>@,;:\\\"/[]?=").find(c) == std::string_view::npos;
-  });
+// A text body, checked and measured, with the transfer encoding it calls for.
+struct TextBody {
+  std::string_view subtype;  // "plain", "html"
+  std::string_view text;     // as the caller gave it: any line ends
+  BodyStats stats;
+  TransferEncoding encoding;
+};
+
+// InvalidArgument, naming `field`, when `text` is not valid UTF-8 or holds NUL.
+Result<TextBody> PrepareText(std::string_view subtype, std::string_view text, std::string_view field) {
+  std::optional<BodyStats> stats = NormalizeBody(text, [](const char*, size_t) {});
+  if (!stats) return Status::InvalidArgument(std::string(field) + " is not valid UTF-8 or contains NUL");
+  return TextBody{subtype, text, *stats, ChooseTransferEncoding(*stats)};
 }
 
-// An attachment part whose body is, for now, `placeholder` alone: Splice puts the encoded bytes in its
-// place once GMime has written the message, so that neither GMime's filters nor ToWire go over them.
-GObjectPtr<GMimeObject> MakeAttachmentPart(const Attachment& attachment, const std::string& placeholder) {
-  const size_t slash = attachment.content_type.find('/');
-  const std::string type = attachment.content_type.substr(0, slash);
-  const std::string subtype = attachment.content_type.substr(slash + 1);
-  GObjectPtr<GMimePart> part(g_mime_part_new_with_type(type.c_str(), subtype.c_str()));
-  const std::string line = placeholder + "\n";
-  ByteArrayPtr bytes(g_byte_array_sized_new(static_cast<guint>(line.size())));
-  g_byte_array_append(bytes.get(), reinterpret_cast<const guint8*>(line.data()), static_cast<guint>(line.size()));
-  GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_byte_array(bytes.release()));
-  // Encoded already, as the part says: GMime writes the line as it is.
-  GObjectPtr<GMimeDataWrapper> content(
-      g_mime_data_wrapper_new_with_stream(stream.get(), GMIME_CONTENT_ENCODING_BASE64));
-  g_mime_part_set_content(part.get(), content.get());
-  g_mime_part_set_content_encoding(part.get(), GMIME_CONTENT_ENCODING_BASE64);
-  g_mime_object_set_disposition(GMIME_OBJECT(part.get()), "attachment");
-  g_mime_part_set_filename(part.get(), attachment.filename.c_str());
-  return GObjectPtr<GMimeObject>(GMIME_OBJECT(part.release()));
-}
-
-// A line of base64 characters no text part can hold by chance (24 random base32 characters after a
-// fixed prefix), one per attachment.
-std::string NewPlaceholder() {
-  unsigned char random[15];
-  RandomBytes(random, sizeof random);
-  return "HeraldAttachment" + Base32(std::string_view(reinterpret_cast<const char*>(random), sizeof random));
-}
-
-// `wire` with each attachment's placeholder line replaced by its base64 lines, in order.
-Result<BuiltMessage> Splice(std::string_view wire, const std::vector<Attachment>& attachments,
-                            const std::vector<std::string>& placeholders) {
-  size_t size = wire.size();
-  for (const Attachment& attachment : attachments) size += Base64LinesSize(attachment.content.size());
-  BuiltMessage built;
-  std::string& out = built.wire;
-  out.reserve(size);
-  size_t copied = 0;
-  for (size_t i = 0; i < attachments.size(); ++i) {
-    const std::string line = placeholders[i] + "\r\n";
-    const size_t at = wire.find(line, copied);
-    if (at == std::string_view::npos) return Status::Internal("an attachment's place was lost in the message");
-    out.append(wire.substr(copied, at - copied));
-    const size_t start = out.size();
-    AppendBase64Lines(attachments[i].content, out);
-    built.attachment_bodies.push_back({start, out.size() - start});
-    copied = at + line.size();
+// About what the body takes on the wire, a little more rather than less, so that the message is
+// written into one allocation.
+size_t EncodedSizeEstimate(const TextBody& body) {
+  const size_t bytes = body.stats.bytes;
+  switch (body.encoding) {
+    case TransferEncoding::k7Bit:
+      return bytes + bytes / 16 + 64;  // a CR for every LF
+    case TransferEncoding::kQuotedPrintable: {
+      const size_t escaped = bytes + 2 * body.stats.eight_bit;
+      return escaped + escaped / 8 + 64;  // soft breaks, line ends, '=' and other escapes
+    }
+    case TransferEncoding::kBase64:
+      return Base64LinesSize(bytes + bytes / 16 + 64);
   }
-  out.append(wire.substr(copied));
-  return built;
+  return bytes;
 }
 
-void AddMailbox(GMimeMessage* message, GMimeAddressType type, const core::EmailAddress& address) {
-  std::string addr_spec = address.AddrSpec();
-  InternetAddress* mailbox = internet_address_mailbox_new(address.display_name.c_str(), addr_spec.c_str());
-  // Without this GMime picks ISO-8859-1 for names it can hold; UTF-8 everywhere is simpler to read back.
-  internet_address_set_charset(mailbox, kCharset);
-  internet_address_list_add(g_mime_message_get_addresses(message, type), mailbox);
-  g_object_unref(mailbox);
-}
-
-GMimeContentEncoding ToGMime(TransferEncoding encoding) {
+std::string_view EncodingName(TransferEncoding encoding) {
   switch (encoding) {
     case TransferEncoding::k7Bit:
-      return GMIME_CONTENT_ENCODING_7BIT;
+      return "7bit";
     case TransferEncoding::kQuotedPrintable:
-      return GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
+      return "quoted-printable";
     case TransferEncoding::kBase64:
-      return GMIME_CONTENT_ENCODING_BASE64;
+      return "base64";
   }
-  return GMIME_CONTENT_ENCODING_BASE64;
+  return "base64";
 }
 
-// A text/<subtype>; charset=utf-8 part holding `body` (line ends made uniform) with the transfer
-// encoding it calls for. InvalidArgument, naming `field`, when `body` is not valid UTF-8 or holds NUL.
-Result<GObjectPtr<GMimeObject>> MakeTextPart(const char* subtype, std::string_view body,
-                                             std::string_view field) {
-  // NormalizeBody never lengthens the text, so this buffer is never reallocated.
-  ByteArrayPtr bytes(g_byte_array_sized_new(static_cast<guint>(body.size() + 1)));
-  auto append_to = [](GByteArray* array) {
-    return [array](const char* data, size_t size) {
-      g_byte_array_append(array, reinterpret_cast<const guint8*>(data), static_cast<guint>(size));
-    };
+// The part's header fields and the empty line after them, then its content, which ends with CRLF.
+void AppendTextPart(std::string& out, const TextBody& body) {
+  out.append("Content-Type: text/");
+  out.append(body.subtype);
+  out.append("; charset=");
+  out.append(kCharset);
+  out.append("\r\nContent-Transfer-Encoding: ");
+  out.append(EncodingName(body.encoding));
+  out.append("\r\n\r\n");
+  auto append_to = [](std::string& to) {
+    return [&to](const char* data, size_t size) { to.append(data, size); };
   };
-  std::optional<BodyStats> stats = NormalizeBody(body, append_to(bytes.get()));
-  if (!stats) return Status::InvalidArgument(std::string(field) + " is not valid UTF-8 or contains NUL");
-  TransferEncoding encoding = ChooseTransferEncoding(*stats);
-  if (encoding == TransferEncoding::kBase64) {
-    ByteArrayPtr canonical(g_byte_array_sized_new(bytes->len + bytes->len / 16 + 2));
-    AppendWithCrlf(std::string_view(reinterpret_cast<const char*>(bytes->data), bytes->len),
-                   append_to(canonical.get()));
-    bytes = std::move(canonical);
-  }
-  // The stream takes ownership of the bytes.
-  GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_byte_array(bytes.release()));
-  GObjectPtr<GMimeDataWrapper> content(
-      g_mime_data_wrapper_new_with_stream(stream.get(), GMIME_CONTENT_ENCODING_DEFAULT));
-
-  GObjectPtr<GMimeTextPart> part(g_mime_text_part_new_with_subtype(subtype));
-  g_mime_text_part_set_charset(part.get(), kCharset);
-  g_mime_part_set_content(GMIME_PART(part.get()), content.get());
-  g_mime_part_set_content_encoding(GMIME_PART(part.get()), ToGMime(encoding));
-  return GObjectPtr<GMimeObject>(GMIME_OBJECT(part.release()));
-}
-
-// Writes the caller's field without letting GMime treat it as a structured field it knows (its address
-// and message-id formatters drop what they cannot parse) or turn long ASCII words into encoded words
-// (which would break a List-Unsubscribe URL). Only non-ASCII values take GMime's RFC 2047 encoding.
-void AppendCallerHeader(GMimeObject* object, GMimeFormatOptions* options, const Header& header) {
-  GMimeHeaderList* headers = g_mime_object_get_header_list(object);
-  g_mime_header_list_append(headers, header.name.c_str(), "", nullptr);
-  GMimeHeader* appended =
-      g_mime_header_list_get_header_at(headers, g_mime_header_list_get_count(headers) - 1);
-  if (IsAscii(header.value)) {
-    g_mime_header_set_raw_value(appended, FoldAsciiValue(header.name, header.value).c_str());
-  } else {
-    GCharPtr raw(g_mime_header_format_default(appended, options, header.value.c_str(), kCharset));
-    g_mime_header_set_raw_value(appended, raw.get());
+  switch (body.encoding) {
+    case TransferEncoding::k7Bit:
+      AppendWithCrlf(body.text, append_to(out));
+      // Every line on the wire ends, the last too; the reader gets the text with a final line end.
+      if (!body.text.empty() && body.text.back() != '\n' && body.text.back() != '\r') out.append("\r\n");
+      break;
+    case TransferEncoding::kQuotedPrintable:
+      AppendQuotedPrintable(body.text, out);
+      break;
+    case TransferEncoding::kBase64: {
+      std::string canonical;
+      canonical.reserve(body.stats.bytes + body.stats.bytes / 16 + 64);
+      AppendWithCrlf(body.text, append_to(canonical));
+      AppendBase64Lines(canonical, out);
+      break;
+    }
   }
 }
 
@@ -208,19 +155,106 @@ std::string NewBoundary() {
   return "=_" + Base32(std::string_view(reinterpret_cast<const char*>(random), sizeof random));
 }
 
-Result<GObjectPtr<GMimeObject>> MakeBody(const MessageContent& content) {
-  if (content.html.empty()) return MakeTextPart("plain", content.text, "text");
-  if (content.text.empty()) return MakeTextPart("html", content.html, "html");
-  Result<GObjectPtr<GMimeObject>> text = MakeTextPart("plain", content.text, "text");
-  if (!text.ok()) return text.status();
-  Result<GObjectPtr<GMimeObject>> html = MakeTextPart("html", content.html, "html");
-  if (!html.ok()) return html.status();
-  GObjectPtr<GMimeMultipart> alternative(g_mime_multipart_new_with_subtype("alternative"));
-  g_mime_multipart_set_boundary(alternative.get(), NewBoundary().c_str());
-  // Least preferred first (RFC 2046 §5.1.4): clients show the last part they can render.
-  g_mime_multipart_add(alternative.get(), text->get());
-  g_mime_multipart_add(alternative.get(), html->get());
-  return GObjectPtr<GMimeObject>(GMIME_OBJECT(alternative.release()));
+// "Content-Type: multipart/<subtype>; boundary=…" and the empty line that ends the part's header.
+void AppendMultipartHeader(std::string& out, std::string_view subtype, std::string_view boundary) {
+  FieldWriter field(out, "Content-Type");
+  field.Append("", "multipart/" + std::string(subtype));
+  AppendParameter(field, "boundary", boundary);
+  field.Finish();
+  out.append("\r\n");
+}
+
+void AppendDelimiter(std::string& out, std::string_view boundary, bool last = false) {
+  out.append("--");
+  out.append(boundary);
+  out.append(last ? "--\r\n" : "\r\n");
+}
+
+// The body: the one text part, or multipart/alternative with the text part first (RFC 2046 §5.1.4:
+// clients show the last part they can render). Its header fields, the empty line, the content.
+void AppendBody(std::string& out, const std::vector<TextBody>& bodies) {
+  if (bodies.size() == 1) {
+    AppendTextPart(out, bodies.front());
+    return;
+  }
+  const std::string boundary = NewBoundary();
+  AppendMultipartHeader(out, "alternative", boundary);
+  for (const TextBody& body : bodies) {
+    AppendDelimiter(out, boundary);
+    AppendTextPart(out, body);
+    out.append("\r\n");  // the CRLF before the next delimiter belongs to it, not to the part
+  }
+  AppendDelimiter(out, boundary, /*last=*/true);
+}
+
+// An attachment part; says in `body` where its base64 lines went.
+void AppendAttachment(std::string& out, const Attachment& attachment, ByteRange& body) {
+  {
+    FieldWriter field(out, "Content-Type");
+    field.Append("", attachment.content_type);
+    // Older clients read the name from here rather than from Content-Disposition.
+    AppendParameter(field, "name", attachment.filename);
+    field.Finish();
+  }
+  out.append("Content-Transfer-Encoding: base64\r\n");
+  {
+    FieldWriter field(out, "Content-Disposition");
+    field.Append("", "attachment");
+    AppendParameter(field, "filename", attachment.filename);
+    field.Finish();
+  }
+  out.append("\r\n");
+  body.offset = out.size();
+  AppendBase64Lines(attachment.content, out);
+  body.size = out.size() - body.offset;
+}
+
+// "Date: Tue, 25 Nov 2025 11:36:13 +0000" (RFC 5322 §3.3), in UTC, whole seconds.
+void AppendDate(std::string& out, TimePoint date) {
+  using namespace std::chrono;
+  static constexpr const char* kWeekdays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const sys_seconds seconds = floor<std::chrono::seconds>(date);
+  const sys_days day = floor<days>(seconds);
+  const year_month_day ymd(day);
+  const hh_mm_ss time(seconds - day);
+  char line[64];
+  const int size =
+      std::snprintf(line, sizeof line, "Date: %s, %02u %s %04d %02d:%02d:%02d +0000\r\n",
+                    kWeekdays[weekday(day).c_encoding()], static_cast<unsigned>(ymd.day()),
+                    kMonths[static_cast<unsigned>(ymd.month()) - 1], static_cast<int>(ymd.year()),
+                    static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+                    static_cast<int>(time.seconds().count()));
+  out.append(line, static_cast<size_t>(size));
+}
+
+void AppendMailboxField(std::string& out, std::string_view name, const core::EmailAddress& address) {
+  FieldWriter field(out, name);
+  AppendMailbox(field, address);
+  field.Finish();
+}
+
+// The caller's field as given: an ASCII value as it is (folded, never as encoded words, which would break
+// a List-Unsubscribe URL); a value that is not ASCII as unstructured text with encoded words.
+void AppendCallerHeader(std::string& out, const Header& header) {
+  if (IsAscii(header.value)) {
+    out.append(header.name);
+    out += ':';
+    out.append(FoldAsciiValue(header.name, header.value));
+    return;
+  }
+  FieldWriter field(out, header.name);
+  AppendUnstructured(field, header.value);
+  field.Finish();
+}
+
+size_t HeaderSizeEstimate(const MessageContent& content) {
+  size_t size = 512 + 2 * content.subject.size() + 2 * content.from.display_name.size() +
+                2 * content.to.display_name.size();
+  if (content.reply_to) size += 2 * content.reply_to->display_name.size() + 300;
+  for (const Header& header : content.headers) size += header.name.size() + 2 * header.value.size() + 8;
+  return size;
 }
 
 }  // namespace
@@ -233,8 +267,8 @@ Status ValidateAttachment(const Attachment& attachment) {
   }
   const std::string& type = attachment.content_type;
   const size_t slash = type.find('/');
-  if (slash == std::string::npos || !IsToken(type.substr(0, slash)) || !IsToken(type.substr(slash + 1)) ||
-      type.size() > 255) {
+  if (slash == std::string::npos || !IsMimeToken(type.substr(0, slash)) ||
+      !IsMimeToken(type.substr(slash + 1)) || type.size() > 255) {
     return Status::InvalidArgument("attachment content_type: type/subtype such as application/pdf");
   }
   return Status::Ok();
@@ -242,59 +276,58 @@ Status ValidateAttachment(const Attachment& attachment) {
 
 Result<BuiltMessage> BuildMessage(const MessageContent& content) {
   HERALD_RETURN_IF_ERROR(ValidateContent(content));
-  auto seconds = std::chrono::floor<std::chrono::seconds>(content.date.time_since_epoch()).count();
-  EnsureGMimeInitialized();
-  DateTimePtr date(g_date_time_new_from_unix_utc(seconds));
-  if (!date) return Status::InvalidArgument("date is outside the years 1 to 9999");
-
-  Result<GObjectPtr<GMimeObject>> body = MakeBody(content);
-  if (!body.ok()) return body.status();
-  std::vector<std::string> placeholders;
-  if (!content.attachments.empty()) {
-    GObjectPtr<GMimeMultipart> mixed(g_mime_multipart_new_with_subtype("mixed"));
-    g_mime_multipart_set_boundary(mixed.get(), NewBoundary().c_str());
-    g_mime_multipart_add(mixed.get(), body->get());
-    for (const Attachment& attachment : content.attachments) {
-      placeholders.push_back(NewPlaceholder());
-      GObjectPtr<GMimeObject> part = MakeAttachmentPart(attachment, placeholders.back());
-      g_mime_multipart_add(mixed.get(), part.get());
-    }
-    *body = GObjectPtr<GMimeObject>(GMIME_OBJECT(mixed.release()));
+  std::vector<TextBody> bodies;
+  if (!content.text.empty()) {
+    Result<TextBody> text = PrepareText("plain", content.text, "text");
+    if (!text.ok()) return text.status();
+    bodies.push_back(*text);
+  }
+  if (!content.html.empty()) {
+    Result<TextBody> html = PrepareText("html", content.html, "html");
+    if (!html.ok()) return html.status();
+    bodies.push_back(*html);
   }
 
-  // Headers appear in the order they are first set; FALSE leaves out GMime's own placeholders.
-  GObjectPtr<GMimeMessage> message(g_mime_message_new(FALSE));
-  GMimeObject* object = GMIME_OBJECT(message.get());
-  AddMailbox(message.get(), GMIME_ADDRESS_TYPE_FROM, content.from);
-  AddMailbox(message.get(), GMIME_ADDRESS_TYPE_TO, content.to);
-  if (content.reply_to) AddMailbox(message.get(), GMIME_ADDRESS_TYPE_REPLY_TO, *content.reply_to);
-  g_mime_message_set_subject(message.get(), content.subject.c_str(), kCharset);
-  g_mime_message_set_date(message.get(), date.get());
-  std::string message_id = "<" + content.message_id + ">";
-  g_mime_object_append_header(object, "Message-ID", message_id.c_str(), nullptr);
-  g_mime_object_append_header(object, "MIME-Version", "1.0", nullptr);
-  // LF line ends (GMime's default): ToWire makes them CRLF while it checks the result, which is much
-  // cheaper than GMime's own CRLF filter over every encoded byte.
-  FormatOptionsPtr options(g_mime_format_options_new());
-  g_mime_format_options_set_newline_format(options.get(), GMIME_NEWLINE_FORMAT_UNIX);
-  for (const Header& header : content.headers) AppendCallerHeader(object, options.get(), header);
-  g_mime_message_set_mime_part(message.get(), body->get());
-
-  // Encoded bodies grow by up to about 40%; the headers need a little more.
-  size_t estimate = (content.html.size() + content.text.size()) * 7 / 5 + 2048 + 512 * content.attachments.size();
-  GByteArray* bytes = g_byte_array_sized_new(static_cast<guint>(estimate));
-  // The stream takes ownership of `bytes`; they stay valid until it is released, after ToWire.
-  GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_byte_array(bytes));
-  if (g_mime_object_write_to_stream(object, options.get(), stream.get()) < 0) {
-    return Status::Internal("GMime could not write the message");
+  size_t estimate = HeaderSizeEstimate(content);
+  for (const TextBody& body : bodies) estimate += EncodedSizeEstimate(body) + 256;
+  for (const Attachment& attachment : content.attachments) {
+    estimate += Base64LinesSize(attachment.content.size()) + 512 + 6 * attachment.filename.size();
   }
-  bool utf8_headers = content.from.needs_smtputf8 || content.to.needs_smtputf8 ||
-                      (content.reply_to && content.reply_to->needs_smtputf8);
-  Result<std::string> wire =
-      ToWire(std::string_view(reinterpret_cast<const char*>(bytes->data), bytes->len), utf8_headers);
-  if (!wire.ok()) return wire.status();
-  if (content.attachments.empty()) return BuiltMessage{std::move(*wire), {}};
-  return Splice(*wire, content.attachments, placeholders);
+  BuiltMessage built;
+  std::string& out = built.wire;
+  out.reserve(estimate);
+
+  AppendMailboxField(out, "From", content.from);
+  AppendMailboxField(out, "To", content.to);
+  if (content.reply_to) AppendMailboxField(out, "Reply-To", *content.reply_to);
+  {
+    FieldWriter subject(out, "Subject");
+    AppendUnstructured(subject, content.subject);
+    subject.Finish();
+  }
+  AppendDate(out, content.date);
+  out.append("Message-ID: <");
+  out.append(content.message_id);
+  out.append(">\r\nMIME-Version: 1.0\r\n");
+  for (const Header& header : content.headers) AppendCallerHeader(out, header);
+
+  if (content.attachments.empty()) {
+    AppendBody(out, bodies);
+    return built;
+  }
+  const std::string boundary = NewBoundary();
+  AppendMultipartHeader(out, "mixed", boundary);
+  AppendDelimiter(out, boundary);
+  AppendBody(out, bodies);
+  built.attachment_bodies.resize(content.attachments.size());
+  for (size_t i = 0; i < content.attachments.size(); ++i) {
+    out.append("\r\n");
+    AppendDelimiter(out, boundary);
+    AppendAttachment(out, content.attachments[i], built.attachment_bodies[i]);
+  }
+  out.append("\r\n");
+  AppendDelimiter(out, boundary, /*last=*/true);
+  return built;
 }
 
 }  // namespace herald::mime

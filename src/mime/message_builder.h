@@ -1,12 +1,15 @@
-// Building the MIME bytes of one outgoing message (DESIGN §3, "build MIME") with GMime 3.
+// Building the MIME bytes of one outgoing message (DESIGN §3, "build MIME"), written straight into one
+// string as they go on the wire (header_writer.h for the fields, quoted_printable.h and body_encoding.h
+// for the bodies); GMime only converts a non-ASCII domain to A-labels.
 //
 // Output: CRLF line ends, no line over 998 bytes, 7-bit clean (7bit, quoted-printable or base64 bodies;
-// RFC 2047 encoded words for UTF-8 in the subject, display names and caller headers). The one exception
-// is an address whose local part is UTF-8: it is written as UTF-8 (RFC 6532) and the message then needs
-// SMTPUTF8, as EmailAddress::needs_smtputf8 already says; UTF-8 domains are written as A-labels.
-// Everything is deterministic but the multipart boundary, which is random.
+// RFC 2047 encoded words for UTF-8 in the subject, display names and caller headers; RFC 2231 for
+// non-ASCII file names). The one exception is an address whose local part is UTF-8: it is written as
+// UTF-8 (RFC 6532) and the message then needs SMTPUTF8, as EmailAddress::needs_smtputf8 already says;
+// UTF-8 domains are written as A-labels. These hold by construction, not by a check of the result.
+// Everything is deterministic but the multipart boundaries, which are random.
 //
-// Thread-safety: BuildMessage may run on many threads at once; each call owns all its GMime objects.
+// Thread-safety: BuildMessage may run on many threads at once; it shares nothing between calls.
 // Untrusted input: `content` carries caller data (rendered templates, names, headers). BuildMessage
 // validates every field it writes into a header and refuses what could inject or break a header.
 #pragma once

@@ -1,5 +1,6 @@
-// The last step of building: GMime's LF output made into the bytes that go on the wire, and checked for
-// the shape SMTP and DKIM rely on.
+// The shape of a message on the wire that SMTP and DKIM rely on (kMaxLineBytes), and ToWire: text with LF
+// line ends made into wire bytes and checked for that shape. (BuildMessage writes CRLF and keeps to the
+// shape by construction; it does not call ToWire.)
 //
 // Thread-safety: pure function. Untrusted input: any bytes.
 #pragma once
