@@ -5,7 +5,6 @@
 #include <set>
 
 #include "api/request_context.h"
-#include "base/base64.h"
 #include "core/message_labels.h"
 
 namespace herald::api {
@@ -129,33 +128,34 @@ std::optional<ApiError> ReadMetadata(const json& body, json& out) {
 
 constexpr size_t kMaxAttachments = 100;
 
-std::optional<ApiError> ReadAttachments(const json& body, std::vector<mime::Attachment>& out) {
+// Moves each attachment's text out of `body`: an attachment is the bulk of a request, and its base64 goes
+// on the wire as it came (mime::Attachment), checked but neither copied nor decoded.
+std::optional<ApiError> ReadAttachments(json& body, std::vector<mime::Attachment>& out) {
   auto it = body.find("attachments");
   if (it == body.end()) return std::nullopt;
   if (!it->is_array()) return ApiError::Invalid("invalid_type", "attachments must be an array", "attachments");
   if (it->size() > kMaxAttachments) return ApiError::Invalid("too_many", "at most 100 attachments", "attachments");
   for (size_t i = 0; i < it->size(); ++i) {
-    const json& item = (*it)[i];
+    json& item = (*it)[i];
     const std::string field = "attachments[" + std::to_string(i) + "]";
     if (!item.is_object()) return ApiError::Invalid("invalid_type", field + " must be an object", field);
     mime::Attachment attachment;
     for (auto [name, dest] : {std::pair{"filename", &attachment.filename}, {"content_type", &attachment.content_type},
-                              {"content", &attachment.content}}) {
+                              {"content", &attachment.base64}}) {
       auto member = item.find(name);
       if (member == item.end()) return ApiError::Invalid("missing_field", std::string(name) + " is required", field + "." + name);
       if (!member->is_string()) return ApiError::Invalid("invalid_type", std::string(name) + " must be a string", field + "." + name);
-      *dest = member->get<std::string>();
+      *dest = std::move(member->get_ref<std::string&>());
     }
     for (const auto& [key, value] : item.items()) {
       if (key != "filename" && key != "content_type" && key != "content")
         return ApiError::Invalid("unknown_field", "unknown field " + key, field + "." + key);
     }
-    Result<std::string> bytes = Base64Decode(attachment.content);
-    if (!bytes.ok()) return ApiError::Invalid("invalid_value", "content must be base64", field + ".content");
-    attachment.content = std::move(*bytes);
     attachment.content_type = core::AsciiLower(attachment.content_type);
-    if (Status valid = mime::ValidateAttachment(attachment); !valid.ok())
-      return ApiError::Invalid("invalid_value", valid.message(), field);
+    if (Status valid = mime::ValidateAttachment(attachment); !valid.ok()) {
+      const std::string& why = valid.message();  // "<field>: <why>"
+      return ApiError::Invalid("invalid_value", why, field + "." + why.substr(0, why.find(':')));
+    }
     out.push_back(std::move(attachment));
   }
   return std::nullopt;
@@ -165,7 +165,7 @@ std::variant<intake::SendRequest, ApiError> ParseSend(json& body, std::string ac
 
 }  // namespace
 
-std::variant<intake::TriggerRequest, ApiError> ParseTriggerRequest(const json& body, std::string account_id) {
+std::variant<intake::TriggerRequest, ApiError> ParseTriggerRequest(json body, std::string account_id) {
   static const std::set<std::string, std::less<>> kTriggerFields = {
       "campaign", "to", "data", "attachments", "headers", "tags", "metadata", "idempotency_key"};
   for (const auto& [key, value] : body.items()) {
@@ -226,7 +226,7 @@ MessageRequest ParseMessageValue(json body, std::string account_id) {
   if (!body.is_object())
     return ApiError{boost::beast::http::status::bad_request, "invalid_json", "a message must be a JSON object", ""};
   if (body.contains("campaign")) {
-    auto trigger = ParseTriggerRequest(body, std::move(account_id));
+    auto trigger = ParseTriggerRequest(std::move(body), std::move(account_id));
     if (auto* failed = std::get_if<ApiError>(&trigger)) return std::move(*failed);
     return std::get<intake::TriggerRequest>(std::move(trigger));
   }

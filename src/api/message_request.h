@@ -22,7 +22,7 @@ std::variant<intake::SendRequest, ApiError> ParseSendRequest(std::string_view bo
 // A campaign trigger: {"campaign", "to": {"email", "name", "gsm", "attributes"}, "data",
 // "attachments": [{"filename", "content_type", "content" (base64)}], "headers", "tags", "metadata",
 // "idempotency_key"}. `body` is an object.
-std::variant<intake::TriggerRequest, ApiError> ParseTriggerRequest(const nlohmann::json& body, std::string account_id);
+std::variant<intake::TriggerRequest, ApiError> ParseTriggerRequest(nlohmann::json body, std::string account_id);
 
 // Either, by whether the body names a campaign.
 using MessageRequest = std::variant<intake::SendRequest, intake::TriggerRequest, ApiError>;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 namespace herald::api {
 namespace {
 
@@ -66,6 +68,41 @@ TEST(ParseSendRequest, RejectsBadInputNamingTheField) {
   std::string huge_subject = R"({"from":"a@b.example","to":"c@d.example","text":"t","subject":")" +
                              std::string(2 * 1024 * 1024, 'x') + "\"}";
   ExpectError(huge_subject, 422, "too_long", "subject");
+}
+
+TEST(ParseTriggerRequest, KeepsAttachmentsAsTheirBase64AndNamesTheFieldAtFault) {
+  auto parse = [](std::string_view attachment) {
+    return ParseTriggerRequest(nlohmann::json::parse(R"({"campaign": "c", "to": {"email": "a@b.example"},
+                                                         "attachments": [)" + std::string(attachment) + "]}"),
+                               "acct_1");
+  };
+  auto good = parse(R"({"filename": "a.pdf", "content_type": "Application/PDF", "content": "JVBERi0="})");
+  ASSERT_EQ(std::get_if<ApiError>(&good), nullptr) << std::get<ApiError>(good).message;
+  const mime::Attachment& attachment = std::get<intake::TriggerRequest>(good).attachments.at(0);
+  EXPECT_EQ(attachment.base64, "JVBERi0=");
+  EXPECT_EQ(attachment.content_type, "application/pdf");
+
+  for (auto [body, code, field] : {
+           std::tuple{R"({"filename": "a.pdf", "content_type": "application/pdf", "content": "JVBERi0"})",
+                      "invalid_value", "attachments[0].content"},
+           {R"({"filename": "a.pdf", "content_type": "application/pdf", "content": "JVBE\nRi0="})", "invalid_value",
+            "attachments[0].content"},
+           {R"({"filename": "a.pdf", "content_type": "application/pdf", "content": "JVBERi1="})", "invalid_value",
+            "attachments[0].content"},
+           {R"({"filename": "../a.pdf", "content_type": "application/pdf", "content": ""})", "invalid_value",
+            "attachments[0].filename"},
+           {R"({"filename": "a.pdf", "content_type": "pdf", "content": ""})", "invalid_value",
+            "attachments[0].content_type"},
+           {R"({"filename": "a.pdf", "content_type": "application/pdf"})", "missing_field", "attachments[0].content"},
+           {R"({"filename": "a.pdf", "content_type": "application/pdf", "content": 5})", "invalid_type",
+            "attachments[0].content"},
+       }) {
+    auto result = parse(body);
+    const ApiError* error = std::get_if<ApiError>(&result);
+    ASSERT_NE(error, nullptr) << body;
+    EXPECT_EQ(error->code, code) << body;
+    EXPECT_EQ(error->field, field) << body;
+  }
 }
 
 }  // namespace

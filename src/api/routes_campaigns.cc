@@ -114,7 +114,7 @@ std::variant<intake::TriggerRequest, ApiError> ReadRecipient(http::Request& requ
   json object = std::get<json>(std::move(body));
   if (auto error = CheckObjectFields(object, {"to", "data"})) return *error;
   object["campaign"] = std::string(params.Get("key"));
-  return ParseTriggerRequest(object, account_id);
+  return ParseTriggerRequest(std::move(object), account_id);
 }
 
 asio::awaitable<http::Response> Preview(ApiContext& context, http::Request& request, const http::PathParams& params) {

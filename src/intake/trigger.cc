@@ -2,6 +2,7 @@
 // find the active campaign → its profile table → the recipient's profile as it will become → render
 // → build the MIME message with its attachments → check the sender's domain → sign → store the
 // message and the profile's change in one commit → schedule.
+#include "base/base64.h"
 #include "base/random.h"
 #include "core/address.h"
 #include "intake/intake.h"
@@ -113,7 +114,7 @@ Result<campaigns::RenderedContent> Intake::Preview(const TriggerRequest& request
 
 void Intake::Trigger(TriggerRequest request, storage::ResultCallback<Accepted> done) {
   size_t attached = 0;
-  for (const mime::Attachment& a : request.attachments) attached += a.content.size();
+  for (const mime::Attachment& a : request.attachments) attached += Base64DecodedSize(a.base64);
   if (attached > options_.max_attachment_bytes) {
     return done(Status::ResourceExhausted("attachments: " + std::to_string(attached) + " bytes; the limit is " +
                                           std::to_string(options_.max_attachment_bytes)));

@@ -36,6 +36,18 @@ void AppendBase64Lines(std::string_view bytes, std::string& out) {
   out.resize(start + size);
 }
 
+size_t Base64TextLinesSize(size_t characters) {
+  return characters + (characters + kLineOutput - 1) / kLineOutput * 2;
+}
+
+void AppendBase64TextLines(std::string_view base64, std::string& out) {
+  out.reserve(out.size() + Base64TextLinesSize(base64.size()));
+  for (size_t at = 0; at < base64.size(); at += kLineOutput) {
+    out.append(base64.substr(at, kLineOutput));
+    out.append("\r\n");
+  }
+}
+
 TransferEncoding ChooseTransferEncoding(const BodyStats& stats) {
   if (stats.eight_bit == 0 && stats.longest_line <= kMaxLineBytes) return TransferEncoding::k7Bit;
   // Quoted-printable grows by about 2 bytes per 8-bit byte, base64 by a third of everything (plus line

@@ -30,10 +30,15 @@ struct BodyStats {
 
 enum class TransferEncoding { k7Bit, kQuotedPrintable, kBase64 };
 
-// Appends `bytes` in base64 (RFC 2045 §6.8) to `out`, in lines of 76 characters each ended by CRLF: an
-// attachment's body as it goes on the wire. Base64LinesSize(bytes.size()) characters.
+// Appends `bytes` in base64 (RFC 2045 §6.8) to `out`, in lines of 76 characters each ended by CRLF: a
+// base64 body as it goes on the wire. Base64LinesSize(bytes.size()) characters.
 void AppendBase64Lines(std::string_view bytes, std::string& out);
 size_t Base64LinesSize(size_t bytes);
+
+// The same lines from base64 text already encoded (an attachment as the API received it): `base64` cut
+// every 76 characters. Base64TextLinesSize(base64.size()) characters.
+void AppendBase64TextLines(std::string_view base64, std::string& out);
+size_t Base64TextLinesSize(size_t characters);
 
 // 7bit for ASCII whose lines fit in 998 bytes; otherwise quoted-printable while the 8-bit bytes are few
 // enough for it to stay smaller than base64 (each costs "=XX", base64 costs a third more for every byte),

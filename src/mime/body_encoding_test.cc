@@ -125,6 +125,19 @@ TEST(AppendBase64LinesTest, LinesOf76CharactersEndedByCrlf) {
   }
 }
 
+TEST(AppendBase64LinesTest, TextAlreadyEncodedIsCutIntoTheSameLines) {
+  std::string bytes;
+  for (int i = 0; i < 1000; ++i) bytes += static_cast<char>(i * 7);
+  for (size_t size : {0, 1, 56, 57, 58, 114, 1000}) {
+    const std::string_view some = std::string_view(bytes).substr(0, size);
+    std::string expected, lines = "before:";
+    AppendBase64Lines(some, expected);
+    AppendBase64TextLines(Base64Encode(some), lines);
+    EXPECT_EQ(lines, "before:" + expected) << size;
+    EXPECT_EQ(Base64TextLinesSize(Base64Encode(some).size()), expected.size()) << size;
+  }
+}
+
 TEST(ChooseTransferEncodingTest, PicksTheCheapestSafeEncoding) {
   EXPECT_EQ(ChooseTransferEncoding({.bytes = 100, .eight_bit = 0, .longest_line = 78}),
             TransferEncoding::k7Bit);

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/base64.h"
 #include "base/random.h"
 #include "mime/body_encoding.h"
 #include "mime/header_writer.h"
@@ -68,7 +69,10 @@ Status ValidateContent(const MessageContent& content) {
   }
   // The bodies' UTF-8 is checked while they are measured (PrepareText), in the same pass.
   for (const Header& header : content.headers) HERALD_RETURN_IF_ERROR(ValidateHeader(header));
-  for (const Attachment& attachment : content.attachments) HERALD_RETURN_IF_ERROR(ValidateAttachment(attachment));
+  for (const Attachment& attachment : content.attachments) {
+    if (Status valid = ValidateAttachment(attachment); !valid.ok())
+      return Status::InvalidArgument("attachment " + valid.message());
+  }
   return ValidateMessageId(content.message_id);
 }
 
@@ -205,7 +209,7 @@ void AppendAttachment(std::string& out, const Attachment& attachment, ByteRange&
   }
   out.append("\r\n");
   body.offset = out.size();
-  AppendBase64Lines(attachment.content, out);
+  AppendBase64TextLines(attachment.base64, out);
   body.size = out.size() - body.offset;
 }
 
@@ -263,14 +267,15 @@ Status ValidateAttachment(const Attachment& attachment) {
   const std::string& name = attachment.filename;
   if (name.empty() || name.size() > 255 || !IsValidUtf8(name) || HasControlCharacter(name) ||
       name.find_first_of("/\\") != std::string::npos) {
-    return Status::InvalidArgument("attachment filename: 1-255 bytes of UTF-8 without control characters or / \\");
+    return Status::InvalidArgument("filename: 1-255 bytes of UTF-8 without control characters or / \\");
   }
   const std::string& type = attachment.content_type;
   const size_t slash = type.find('/');
   if (slash == std::string::npos || !IsMimeToken(type.substr(0, slash)) ||
       !IsMimeToken(type.substr(slash + 1)) || type.size() > 255) {
-    return Status::InvalidArgument("attachment content_type: type/subtype such as application/pdf");
+    return Status::InvalidArgument("content_type: type/subtype such as application/pdf");
   }
+  if (!IsCanonicalBase64(attachment.base64)) return Status::InvalidArgument("content: not canonical base64");
   return Status::Ok();
 }
 
@@ -291,7 +296,7 @@ Result<BuiltMessage> BuildMessage(const MessageContent& content) {
   size_t estimate = HeaderSizeEstimate(content);
   for (const TextBody& body : bodies) estimate += EncodedSizeEstimate(body) + 256;
   for (const Attachment& attachment : content.attachments) {
-    estimate += Base64LinesSize(attachment.content.size()) + 512 + 6 * attachment.filename.size();
+    estimate += Base64TextLinesSize(attachment.base64.size()) + 512 + 6 * attachment.filename.size();
   }
   BuiltMessage built;
   std::string& out = built.wire;
