@@ -42,6 +42,9 @@ def campaign():
             "html": html(), "missing_variables": "lenient"}
 
 
+ATTACHMENT_MARK = base64.b64encode(b"HeraldMarker")  # 16 characters
+
+
 def trigger_template():
     data = {"order": {"id": "A-10293", "date": "2026-12-01", "total": "149.50", "currency": "EUR",
                       "items": [{"name": "Rain jacket <XL>", "quantity": 1, "price": "99.00"},
@@ -51,7 +54,9 @@ def trigger_template():
             "carrier": "bpost", "trackingUrl": "https://track.example.com/?id=A-10293",
             "supportEmail": "help@shop.example", "unsubscribeUrl": "https://shop.example/prefs?u=48213"}
     kilobytes = int(os.environ.get("ATTACHMENT_KB", "100"))  # 0: no attachment
-    attachment = base64.b64encode(os.urandom(kilobytes * 1024)).decode()
+    # It starts with ATTACHMENT_MARK (whole base64 groups), where trigger_load.py can make each request's
+    # attachment different (DISTINCT_ATTACHMENTS=1).
+    attachment = base64.b64encode(b"HeraldMarker" + os.urandom(kilobytes * 1024 - 12)).decode() if kilobytes else ""
     body = {"campaign": "bench",
             "to": {"email": "EMAIL", "attributes": {"firstName": "Zoë", "lastName": "O'Brien", "customerId": 48213}},
             "data": data,

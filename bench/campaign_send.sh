@@ -8,6 +8,7 @@
 #   bench/campaign_send.sh                  # 3 runs of 30 s, 32 connections
 #   REPS=1 DURATION=10 bench/campaign_send.sh
 #   ATTACHMENT_KB=0 bench/campaign_send.sh  # the same without the attachment
+#   DISTINCT_ATTACHMENTS=1 bench/campaign_send.sh  # a different attachment in every message (invoices)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPS=${REPS:-3}
@@ -41,6 +42,7 @@ for rep in $(seq 1 "$REPS"); do
   kill -TERM $pid; wait $pid || true
   stored=$(sqlite3 "$data/herald.db" "select count(*) from messages")
   profiles=$(sqlite3 "$data/herald.db" "select count(*) from profiles")
+  parts=$(sqlite3 "$data/herald.db" "select count(*) from body_parts")  # attachments kept (once each)
   seconds=$(printf '%s' "$out" | sed -n 's/^seconds //p')
   p50=$(printf '%s' "$out" | sed -n 's/^p50_ms //p')
   p99=$(printf '%s' "$out" | sed -n 's/^p99_ms //p')
@@ -52,7 +54,7 @@ for rep in $(seq 1 "$REPS"); do
   stored_kb=$(du -k "$data/herald.db" | awk '{print $1}')
   stored_per_s=$(awk -v n="$stored" -v s="$seconds" 'BEGIN {printf "%.0f", n / s}')
   cpu_us=$(awk -v t="$cpu" -v n="$stored" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
-  echo "run $rep: stored $stored ($stored_per_s/s), profiles $profiles, message $size B, database ${stored_kb} KiB, not-202 $not202, p50 ${p50} ms, p99 ${p99} ms, herald CPU ${cpu_us} us/msg"
+  echo "run $rep: stored $stored ($stored_per_s/s), profiles $profiles, attachments kept $parts, message $size B, database ${stored_kb} KiB, not-202 $not202, p50 ${p50} ms, p99 ${p99} ms, herald CPU ${cpu_us} us/msg"
   results+=("$stored_per_s $p99 $p50 $cpu_us")
   rm -rf "$data"
 done

@@ -8,9 +8,13 @@ allocating, interning and collecting strings) on the two cores Herald needs. Her
 shared parts with one sendmsg (headers, the body before the address, the address, the body after it), so
 nothing of the body is copied in Python.
 
+With DISTINCT_ATTACHMENTS=1 each request's attachment differs from every other's in its first 16 base64
+characters (the connection and request numbers), so no two messages carry the same file, as with invoices.
+
 usage: trigger_load.py PORT API_KEY CONNECTIONS SECONDS
 prints: "requests N", "seconds S", "not_202 N", "p50_ms X", "p99_ms X"
 """
+import base64
 import os
 import socket
 import sys
@@ -49,6 +53,11 @@ def main():
         sys.exit(__doc__)
     port, key, connections, seconds = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
     before, after = (part.encode() for part in campaign_fixture.trigger_template().split("EMAIL"))
+    distinct = os.environ.get("DISTINCT_ATTACHMENTS") == "1"
+    mark = after.find(campaign_fixture.ATTACHMENT_MARK)
+    if distinct and mark < 0:
+        sys.exit("DISTINCT_ATTACHMENTS=1 needs an attachment (ATTACHMENT_KB > 0)")
+    after = memoryview(after)
     latencies, failures, lock = [], [0], threading.Lock()
     deadline = time.monotonic() + seconds
 
@@ -64,6 +73,9 @@ def main():
                     f"Content-Length: {len(before) + len(address) + len(after)}\r\n\r\n").encode()
             started = time.monotonic()
             parts = [head, before, address, after]
+            if distinct:  # 12 bytes of numbers: 16 base64 characters in place of the mark
+                unique = base64.b64encode(f"{number:04d}{counter:08d}".encode()[-12:])
+                parts = [head, before, address, after[:mark], unique, after[mark + len(unique):]]
             while parts:  # sendmsg may send less than everything
                 sent = sock.sendmsg(parts)
                 while parts and sent >= len(parts[0]):

@@ -1,6 +1,6 @@
 // Writing the header fields of the messages BuildMessage makes, straight into the message: CRLF line
 // ends, folded before whitespace so that lines keep within 78 characters where the words allow and
-// never pass 998; RFC 2047 encoded words (UTF-8, base64) for text that cannot go as it is; RFC 2231
+// never pass 998; RFC 2047 encoded words (UTF-8, Q encoding) for text that cannot go as it is; RFC 2231
 // parameters for file names that are not short ASCII.
 //
 // Thread-safety: FieldWriter is used by one thread; the functions are pure (but for the IDN conversion
