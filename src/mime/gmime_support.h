@@ -1,4 +1,4 @@
-// GMime plumbing shared by the builder and the reader: the one include of <gmime/gmime.h>, process-wide
+// GMime plumbing shared by the readers (and the builder's IDN conversion): the one include of <gmime/gmime.h>, process-wide
 // initialisation, and owning pointers so that every GObject is released on every path.
 //
 // Thread-safety: EnsureGMimeInitialized may be called from any thread, any number of times. GMime objects
@@ -27,20 +27,5 @@ struct GFree {
   void operator()(void* memory) const { g_free(memory); }
 };
 using GCharPtr = std::unique_ptr<char, GFree>;
-
-struct FormatOptionsFree {
-  void operator()(GMimeFormatOptions* options) const { g_mime_format_options_free(options); }
-};
-using FormatOptionsPtr = std::unique_ptr<GMimeFormatOptions, FormatOptionsFree>;
-
-struct ByteArrayUnref {
-  void operator()(GByteArray* array) const { g_byte_array_unref(array); }
-};
-using ByteArrayPtr = std::unique_ptr<GByteArray, ByteArrayUnref>;
-
-struct DateTimeUnref {
-  void operator()(GDateTime* date) const { g_date_time_unref(date); }
-};
-using DateTimePtr = std::unique_ptr<GDateTime, DateTimeUnref>;
 
 }  // namespace herald::mime
