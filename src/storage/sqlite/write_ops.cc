@@ -39,22 +39,31 @@ Result<std::optional<InsertOutcome>> FindIdempotent(Connection& db, const core::
 }
 
 // Inserts the message row; a non-empty `body_id` names the message whose body it shares.
-Status InsertRecord(Connection& db, const core::MessageRecord& r, std::string_view body_id = {}) {
-  // Two SQL texts, so the single-message path binds and writes exactly what it always did.
+// A message of a group names the group's body (`body_id`); a single message may name its recipient's
+// profile (`profile_id`). Empty: NULL.
+Status InsertRecord(Connection& db, const core::MessageRecord& r, std::string_view body_id = {},
+                    std::string_view profile_id = {}) {
+  // Two SQL texts: the group's and the single message's.
   Result<Statement> insert = db.Prepare(
       body_id.empty()
           ? "INSERT INTO messages (id, account_id, status, campaign, mail_from, rcpt_to, from_header, "
             "to_header,"
             " subject, tags, metadata, idempotency_key, created_at, updated_at, attempts, next_attempt_at,"
-            " smtputf8, pool, campaign_version, sender_domain) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-            " ?12, ?13, ?14, ?15, ?16, ?17, ?19, ?20, ?21)"
+            " smtputf8, pool, campaign_version, sender_domain, profile_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+            " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?19, ?20, ?21, ?22)"
           : "INSERT INTO messages (id, account_id, status, campaign, mail_from, rcpt_to, from_header, "
             "to_header,"
             " subject, tags, metadata, idempotency_key, created_at, updated_at, attempts, next_attempt_at,"
             " smtputf8, body_id, pool, campaign_version, sender_domain) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
             " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)");
   if (!insert.ok()) return insert.status();
-  if (!body_id.empty()) insert->Bind(18, body_id);
+  if (!body_id.empty()) {
+    insert->Bind(18, body_id);
+  } else if (profile_id.empty()) {
+    insert->Bind(22, nullptr);
+  } else {
+    insert->Bind(22, profile_id);
+  }
   insert->Bind(1, r.id)
       .Bind(2, r.account_id)
       .Bind(3, core::ToString(r.status))
@@ -183,15 +192,10 @@ Status InsertMessageSql(Connection& db, const NewMessage& message, TimePoint ide
   }
   Result<Admitted> admitted = Admit(db, r, message.queued_event);
   if (!admitted.ok()) return admitted.status();
-  HERALD_RETURN_IF_ERROR(InsertRecord(db, admitted->record));
-  if (message.profile) {
-    ProfileWriteOutcome written;
-    HERALD_RETURN_IF_ERROR(UpsertProfileSql(db, *message.profile, written));
-    Result<Statement> link = db.Prepare("UPDATE messages SET profile_id = ?2 WHERE id = ?1");
-    if (!link.ok()) return link.status();
-    link->Bind(1, r.id).Bind(2, written.profile.id);
-    HERALD_RETURN_IF_ERROR(link->Run());
-  }
+  // The profile first, so that the message row is written once, naming it.
+  ProfileWriteOutcome written;
+  if (message.profile) HERALD_RETURN_IF_ERROR(UpsertProfileSql(db, *message.profile, written));
+  HERALD_RETURN_IF_ERROR(InsertRecord(db, admitted->record, {}, written.profile.id));
 
   HERALD_RETURN_IF_ERROR(
       Explain(InsertBodySql(db, r.id, r.account_id, message.raw, message.shared_parts), "storing the body of " + r.id));
