@@ -6,8 +6,8 @@
                   the payload names the event, its message, campaign and recipient; a message's events arrive in order
   retries         a receiver that answers 500 three times, then 2xx, ends with every event exactly once, in order per
                   message; the delivery log shows the failed attempts and the successful ones
-  slow receiver   a receiver that never answers does not slow message delivery (messages delivered while it hangs,
-                  against a run without it)
+  slow receiver   a receiver that never answers does not slow message delivery (every message delivered while it
+                  hangs, within half the webhook timeout; a run without it is printed beside)
   disabling       a receiver refusing connections for 24 hours (the test clock) disables the webhook with an account
                   event; enabled again, what waited is delivered
   durability      kill -9 while events flow: after the restart every event arrives, in order per message
@@ -465,8 +465,9 @@ class SlowReceiverTest(harness.ProcessTestCase):
         print(report)
         self.assertGreaterEqual(hanging_now, 1, "the receiver was reached and hung")
         self.assertEqual(answered, [], "nothing was answered while the messages went")
-        self.assertLess(hang_delivered, base_delivered * 2 + 3, report)
-        self.assertLess(hang_accepted, base_accepted * 2 + 3, report)
+        # Had delivery waited for a hanging POST it would have taken the webhook timeout (60 s) at least;
+        # half of it is a bound no machine's slowness reaches, unlike a comparison with the baseline.
+        self.assertLess(hang_delivered, 30, report)
         # Stopping does not wait for the hanging POSTs.
         start = time.monotonic()
         self.assertEqual(herald.terminate(timeout=30), 0)
