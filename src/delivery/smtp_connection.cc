@@ -6,13 +6,13 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <vector>
 
 #include "base/log.h"
+#include "dns/host_lookup.h"
 
 namespace herald::delivery {
 namespace {
@@ -130,21 +130,10 @@ asio::awaitable<smtp::Step> SmtpConnection::Connect() {
   if (IsAddressLiteral(target_.host)) {
     endpoints.emplace_back(asio::ip::make_address(target_.host), target_.port);
   } else {
-    // The resolver has no time limit of its own: a timer cancels it. The handler holds only a weak
-    // reference, since it may run after this frame is gone.
-    auto resolver = std::make_shared<tcp::resolver>(executor_);
-    asio::steady_timer timer(executor_, deadline);
-    timer.async_wait([weak = std::weak_ptr<tcp::resolver>(resolver)](error_code wait_ec) {
-      if (wait_ec) return;
-      if (auto alive = weak.lock()) alive->cancel();
-    });
-    auto results = co_await resolver->async_resolve(target_.host, std::to_string(target_.port),
-                                                    asio::redirect_error(asio::use_awaitable, ec));
-    timer.cancel();
+    endpoints = co_await dns::LookUpHost(executor_, target_.host, target_.port, deadline, ec);
     if (ec == asio::error::operation_aborted)
       co_return session_.OnConnectionError("timed out resolving the host");
     if (ec) co_return session_.OnConnectionError("cannot resolve the host: " + ec.message());
-    for (const auto& entry : results) endpoints.push_back(entry.endpoint());
   }
   if (endpoints.empty()) co_return session_.OnConnectionError("the host has no address");
   tcp_.expires_at(deadline);

@@ -6,7 +6,6 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -19,6 +18,7 @@
 
 #include "base/printable.h"
 #include "core/ip_network.h"
+#include "dns/host_lookup.h"
 #include "webhooks/address_policy.h"
 
 namespace herald::webhooks {
@@ -181,17 +181,7 @@ asio::awaitable<std::unique_ptr<HttpClient::Connection>> HttpClient::Open(const 
       co_return nullptr;
     }
   } else {
-    // The resolver has no time limit of its own: a timer cancels it. The handler holds only a weak
-    // reference, since it may run after this frame is gone.
-    auto resolver = std::make_shared<tcp::resolver>(executor_);
-    asio::steady_timer timer(executor_, deadline);
-    timer.async_wait([weak = std::weak_ptr<tcp::resolver>(resolver)](error_code wait_ec) {
-      if (wait_ec) return;
-      if (auto alive = weak.lock()) alive->cancel();
-    });
-    auto results = co_await resolver->async_resolve(url.host, std::to_string(url.port),
-                                                    asio::redirect_error(asio::use_awaitable, ec));
-    timer.cancel();
+    endpoints = co_await dns::LookUpHost(executor_, url.host, url.port, deadline, ec);
     if (ec == asio::error::operation_aborted) {
       error = "timed out resolving the host";
       co_return nullptr;
@@ -200,7 +190,6 @@ asio::awaitable<std::unique_ptr<HttpClient::Connection>> HttpClient::Open(const 
       error = "cannot resolve the host";
       co_return nullptr;
     }
-    for (const auto& entry : results) endpoints.push_back(entry.endpoint());
   }
   if (!options_.allow_private_networks) {
     std::string refused;
