@@ -205,6 +205,16 @@ Result<SandboxPage> ListSandboxSql(Connection& db, std::string_view account_id, 
   return page;
 }
 
+Result<MessageRecipient> FindMessageRecipientSql(Connection& db, std::string_view message_id) {
+  Result<Statement> find = db.Prepare("SELECT account_id, rcpt_to FROM messages WHERE id = ?1");
+  if (!find.ok()) return find.status();
+  find->Bind(1, message_id);
+  Result<bool> row = find->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("no message " + std::string(message_id));
+  return MessageRecipient{std::string(find->Text(0)), std::string(find->Text(1))};
+}
+
 Result<DeliveryItem> LoadForDeliverySql(Connection& db, std::string_view message_id) {
   Result<Statement> load = db.Prepare("SELECT " HERALD_MESSAGE_COLUMNS
                                       ", b.raw, b.parts FROM messages m JOIN message_bodies b"

@@ -8,6 +8,7 @@
 // callers are bound as values; limits are checked.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -32,6 +33,13 @@ Result<DeliveryItem> GetSandboxMessageSql(Connection& db, std::string_view accou
                                           std::string_view message_id);
 Result<SandboxPage> ListSandboxSql(Connection& db, std::string_view account_id, std::string_view cursor,
                                    int limit);
+// Whose message `message_id` is and to whom it goes, without the rest of its row. NotFound when there is
+// no such message. Not tenant-scoped: for the store's own lookups by message id.
+struct MessageRecipient {
+  std::string account_id;
+  std::string rcpt_to;
+};
+Result<MessageRecipient> FindMessageRecipientSql(Connection& db, std::string_view message_id);
 Result<DeliveryItem> LoadForDeliverySql(Connection& db, std::string_view message_id);
 Result<std::vector<PendingMessage>> ListUnfinishedSql(Connection& db, std::string_view after_id, int limit);
 Status PingSql(Connection& db);

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/address.h"
+#include "storage/sqlite/reads.h"
 #include "storage/sqlite/rows.h"
 #include "storage/sqlite/write_ops.h"
 
@@ -143,19 +144,9 @@ Result<std::optional<core::Suppression>> FindSuppressionSql(Connection& db, std:
 }
 
 Result<std::optional<core::Suppression>> FindRecipientSuppressionSql(Connection& db, std::string_view message_id) {
-  std::string account_id;
-  std::string recipient;
-  {
-    Result<Statement> find = db.Prepare("SELECT account_id, rcpt_to FROM messages WHERE id = ?1");
-    if (!find.ok()) return find.status();
-    find->Bind(1, message_id);
-    Result<bool> row = find->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::NotFound("no message " + std::string(message_id));
-    account_id = find->Text(0);
-    recipient = find->Text(1);
-  }
-  return FindSuppressionSql(db, account_id, recipient);
+  Result<MessageRecipient> message = FindMessageRecipientSql(db, message_id);
+  if (!message.ok()) return message.status();
+  return FindSuppressionSql(db, message->account_id, message->rcpt_to);
 }
 
 Result<core::Suppression> GetSuppressionSql(Connection& db, std::string_view account_id, std::string_view address) {

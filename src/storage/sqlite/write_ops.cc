@@ -4,6 +4,7 @@
 
 #include "storage/sqlite/bodies.h"
 #include "storage/sqlite/profiles.h"
+#include "storage/sqlite/reads.h"
 #include "storage/sqlite/rows.h"
 #include "storage/sqlite/stats.h"
 #include "storage/sqlite/suppressions.h"
@@ -246,17 +247,9 @@ Status InsertMessageGroupSql(Connection& db, const NewMessageGroup& group,
 }
 
 Status RecordEngagementSql(Connection& db, std::string_view message_id, const core::Event& event) {
-  std::string account_id;
-  {
-    Result<Statement> find = db.Prepare("SELECT account_id FROM messages WHERE id = ?1");
-    if (!find.ok()) return find.status();
-    find->Bind(1, message_id);
-    Result<bool> row = find->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::NotFound("no message " + std::string(message_id));
-    account_id = find->Text(0);
-  }
-  return InsertEventSql(db, message_id, account_id, event);
+  Result<MessageRecipient> message = FindMessageRecipientSql(db, message_id);
+  if (!message.ok()) return message.status();
+  return InsertEventSql(db, message_id, message->account_id, event);
 }
 
 Status RecordAttemptSql(Connection& db, const AttemptRecord& attempt, TimePoint now) {
