@@ -85,6 +85,27 @@ TEST_P(Campaigns, KeysAreTheAccountsOwn) {
   EXPECT_TRUE(store().GetCampaign(a.account.id, "reset").ok());
 }
 
+// A read after a change has been acknowledged sees it, however often the campaign was read before (the
+// SQLite store keeps campaigns in memory).
+TEST_P(Campaigns, ReadsSeeEveryAcknowledgedChange) {
+  MadeAccount a = MakeAccount("Shop A");
+  Campaign c = NewCampaign(a.account.id, "welcome");
+  ASSERT_TRUE(Create(c).ok());
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(store().GetCampaign(a.account.id, "welcome")->status, CampaignStatus::kDraft);
+  c.status = CampaignStatus::kActive;
+  ASSERT_TRUE(Update(c).ok());
+  EXPECT_EQ(store().GetCampaign(a.account.id, "welcome")->status, CampaignStatus::kActive);
+  c.content.subject = "Welcome, {{profile.firstName}}";
+  ASSERT_TRUE(Update(c).ok());
+  auto changed = store().GetCampaign(a.account.id, "welcome");
+  EXPECT_EQ(changed->version, 2);
+  EXPECT_EQ(changed->content.subject, "Welcome, {{profile.firstName}}");
+  ASSERT_TRUE(WaitFor([&](StatusCallback done) { store().DeleteCampaign(a.account.id, "welcome", done); }).ok());
+  EXPECT_EQ(store().GetCampaign(a.account.id, "welcome").status().code(), Code::kNotFound);
+  ASSERT_TRUE(Create(c).ok());  // the key again: a new campaign at version 1
+  EXPECT_EQ(store().GetCampaign(a.account.id, "welcome")->version, 1);
+}
+
 TEST_P(Campaigns, MessagesRememberTheirVersion) {
   MadeAccount a = MakeAccount("Shop A");
   NewMessage m = NewMsg(a.account.id);

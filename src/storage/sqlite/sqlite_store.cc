@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "storage/sqlite/campaigns.h"
 #include "storage/sqlite/checkpointer.h"
+#include "storage/sqlite/definition_cache.h"
 #include "storage/sqlite/domains.h"
 #include "storage/sqlite/interaction_tables.h"
 #include "storage/sqlite/migrations.h"
@@ -209,10 +210,13 @@ class SqliteStore final : public Store {
 
   void UpdateCampaign(core::Campaign campaign, ResultCallback<core::Campaign> done) override {
     auto stored = std::make_shared<core::Campaign>();
+    std::string account_id = campaign.account_id, key = campaign.key;
     writer_.Submit({[campaign = std::move(campaign), stored](Connection& db) {
                       return sqlite::UpdateCampaignSql(db, campaign, *stored);
                     },
-                    [stored, done = std::move(done)](Status status) {
+                    [this, account_id = std::move(account_id), key = std::move(key), stored,
+                     done = std::move(done)](Status status) {
+                      campaigns_.Forget(account_id, key);
                       if (status.ok()) {
                         done(std::move(*stored));
                       } else {
@@ -222,10 +226,11 @@ class SqliteStore final : public Store {
   }
 
   void DeleteCampaign(std::string account_id, std::string key, StatusCallback done) override {
-    writer_.Submit({[account_id = std::move(account_id), key = std::move(key)](Connection& db) {
-                      return sqlite::DeleteCampaignSql(db, account_id, key);
-                    },
-                    std::move(done)});
+    writer_.Submit({[account_id, key](Connection& db) { return sqlite::DeleteCampaignSql(db, account_id, key); },
+                    [this, account_id, key, done = std::move(done)](Status status) {
+                      campaigns_.Forget(account_id, key);
+                      done(std::move(status));
+                    }});
   }
 
   void CreateProfileTable(core::ProfileTable table, StatusCallback done) override {
@@ -412,7 +417,9 @@ class SqliteStore final : public Store {
     return Read([&](Connection& db) { return sqlite::ListAccountEventsSql(db, account_id, subject, limit); });
   }
   Result<core::Campaign> GetCampaign(std::string_view account_id, std::string_view key) override {
-    return Read([&](Connection& db) { return sqlite::GetCampaignSql(db, account_id, key); });
+    return campaigns_.Get(account_id, key, [&] {
+      return Read([&](Connection& db) { return sqlite::GetCampaignSql(db, account_id, key); });
+    });
   }
   Result<std::vector<core::Campaign>> ListCampaigns(std::string_view account_id) override {
     return Read([&](Connection& db) { return sqlite::ListCampaignsSql(db, account_id); });
@@ -421,7 +428,9 @@ class SqliteStore final : public Store {
     return Read([&](Connection& db) { return sqlite::GetCampaignVersionSql(db, campaign_id, version); });
   }
   Result<core::ProfileTable> GetProfileTable(std::string_view account_id, std::string_view name) override {
-    return Read([&](Connection& db) { return sqlite::GetProfileTableSql(db, account_id, name); });
+    return profile_tables_.Get(account_id, name, [&] {
+      return Read([&](Connection& db) { return sqlite::GetProfileTableSql(db, account_id, name); });
+    });
   }
   Result<std::vector<core::ProfileTable>> ListProfileTables(std::string_view account_id) override {
     return Read([&](Connection& db) { return sqlite::ListProfileTablesSql(db, account_id); });
@@ -526,6 +535,9 @@ class SqliteStore final : public Store {
   // checkpointer stops, the readers close, and the write connection closes last so SQLite can
   // checkpoint and drop the WAL.
   const Clock& clock_;
+  // What every trigger reads (see DefinitionCache); an account rarely has more than a few hundred.
+  sqlite::DefinitionCache<core::Campaign> campaigns_{512};
+  sqlite::DefinitionCache<core::ProfileTable> profile_tables_{512};
   std::unique_ptr<Connection> write_db_;
   std::unique_ptr<sqlite::ReadPool> readers_;
   sqlite::Checkpointer checkpointer_;
