@@ -62,6 +62,19 @@ std::string Collapsed(std::string_view text) {
   return out;
 }
 
+// Whether a style attribute hides its element: display:none or mso-hide:all, however spaced or cased
+// and whatever entities spell them.
+bool StyleHides(std::string_view style) {
+  std::string decoded;
+  AppendDecodingEntities(style, decoded);
+  std::string compact;  // lower case, no whitespace
+  compact.reserve(decoded.size());
+  for (char c : decoded) {
+    if (!IsSpace(c)) compact += ToLower(c);
+  }
+  return compact.find("display:none") != std::string::npos || compact.find("mso-hide:all") != std::string::npos;
+}
+
 struct Tag {
   std::string name;  // lower case
   bool closing = false;
@@ -141,29 +154,27 @@ class Converter {
       while (at < html_.size() && !IsSpace(html_[at]) && html_[at] != '=' && html_[at] != '>') ++at;
       const std::string attribute = Lowered(html_.substr(attribute_begin, at - attribute_begin));
       while (at < html_.size() && IsSpace(html_[at])) ++at;
-      std::string value;
+      std::string_view value;  // raw: entities are decoded only in the values used
       if (at < html_.size() && html_[at] == '=') {
         ++at;
         while (at < html_.size() && IsSpace(html_[at])) ++at;
         value = ReadAttributeValue(at);
       }
-      if (attribute == "href") tag.href = value;
-      if (attribute == "alt") tag.alt = value;
-      if (attribute == "hidden") tag.hidden = true;
-      if (attribute == "style") {
-        std::string style = Lowered(Collapsed(value));
-        std::erase(style, ' ');
-        tag.hidden = tag.hidden || style.find("display:none") != std::string::npos ||
-                     style.find("mso-hide:all") != std::string::npos;
+      if (attribute == "href" || attribute == "alt") {
+        std::string& decoded = attribute == "href" ? tag.href : tag.alt;
+        decoded.clear();  // the last of repeated attributes counts
+        AppendDecodingEntities(value, decoded);
       }
+      if (attribute == "hidden") tag.hidden = true;
+      if (attribute == "style") tag.hidden = tag.hidden || StyleHides(value);
     }
     pos_ = at < html_.size() ? at + 1 : at;
     return tag;
   }
 
-  // The attribute value at html_[at], entities decoded; `at` moves past it. An unclosed quote ends at the
-  // tag's '>'.
-  std::string ReadAttributeValue(size_t& at) {
+  // The attribute value at html_[at] as written; `at` moves past it. An unclosed quote ends at the tag's
+  // '>'.
+  std::string_view ReadAttributeValue(size_t& at) {
     size_t begin = at;
     size_t end;
     if (at < html_.size() && (html_[at] == '"' || html_[at] == '\'')) {
@@ -176,9 +187,7 @@ class Converter {
       while (end < html_.size() && !IsSpace(html_[end]) && html_[end] != '>') ++end;
       at = end;
     }
-    std::string value;
-    AppendDecodingEntities(html_.substr(begin, end - begin), value);
-    return value;
+    return html_.substr(begin, end - begin);
   }
 
   void SkipPast(char c) {
@@ -286,10 +295,13 @@ class Converter {
 
   void Text(std::string_view text) {
     if (skipped_ || text.empty()) return;
-    decoded_.clear();
-    AppendDecodingEntities(text, decoded_);
-    writer_.AddText(decoded_);
-    if (link_) link_->text += decoded_;
+    if (text.find('&') != std::string_view::npos) {  // most text has no entity to decode
+      decoded_.clear();
+      AppendDecodingEntities(text, decoded_);
+      text = decoded_;
+    }
+    writer_.AddText(text);
+    if (link_) link_->text += text;
   }
 
   // "text (url)", unless the text says the URL already; a link without text shows its URL.

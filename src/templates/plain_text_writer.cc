@@ -1,5 +1,7 @@
 #include "templates/plain_text_writer.h"
 
+#include <array>
+
 namespace herald::templates {
 namespace {
 
@@ -23,24 +25,49 @@ size_t InvisibleAt(std::string_view text, size_t at) {
   return 0;
 }
 
-bool StartsCharacter(char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }
+size_t CharacterCount(std::string_view utf8) {
+  size_t count = 0;
+  for (char c : utf8) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return count;
+}
+
+// The bytes AddText must look at: ASCII whitespace, and the lead bytes of the no-break space and of the
+// invisible characters. Every other byte belongs to the word it stands in.
+constexpr std::array<bool, 256> kSpecialBytes = [] {
+  std::array<bool, 256> special{};
+  for (unsigned char c : {' ', '\t', '\n', '\r', '\f', '\v'}) special[c] = true;
+  for (unsigned char lead : {0xC2, 0xCD, 0xE2, 0xEF}) special[lead] = true;
+  return special;
+}();
 
 }  // namespace
 
 void PlainTextWriter::AddText(std::string_view text) {
   for (size_t at = 0; at < text.size();) {
-    const char c = text[at];
-    if (IsAsciiSpace(c)) {
+    size_t end = at;
+    while (end < text.size() && !kSpecialBytes[static_cast<unsigned char>(text[end])]) ++end;
+    if (end > at) {
+      const std::string_view run = text.substr(at, end - at);
+      if (word_.empty() && end < text.size() && IsAsciiSpace(text[end])) {
+        PutWord(run, CharacterCount(run));  // a whole word: no need to gather it
+      } else {
+        word_ += run;
+        word_width_ += CharacterCount(run);
+      }
+      at = end;
+      continue;
+    }
+    if (IsAsciiSpace(text[at])) {
       AddSpace();
       ++at;
-    } else if (size_t space = static_cast<unsigned char>(c) == 0xC2 ? NoBreakSpaceAt(text, at) : 0) {
+    } else if (size_t space = NoBreakSpaceAt(text, at)) {
       AddSpace();
       at += space;
-    } else if (size_t invisible = static_cast<unsigned char>(c) >= 0xC2 ? InvisibleAt(text, at) : 0) {
+    } else if (size_t invisible = InvisibleAt(text, at)) {
       at += invisible;
-    } else {
-      word_ += c;
-      word_width_ += StartsCharacter(c) ? 1 : 0;
+    } else {  // the lead byte of another character
+      word_ += text[at];
+      ++word_width_;
       ++at;
     }
   }
@@ -77,20 +104,24 @@ std::string PlainTextWriter::Finish() {
 
 void PlainTextWriter::EndWord() {
   if (word_.empty()) return;
+  PutWord(word_, word_width_);
+  word_.clear();
+  word_width_ = 0;
+}
+
+void PlainTextWriter::PutWord(std::string_view word, size_t width) {
   if (!line_has_text_) {
     StartLine();
-  } else if (line_width_ + (space_before_word_ ? 1 : 0) + word_width_ > width_) {
+  } else if (line_width_ + (space_before_word_ ? 1 : 0) + width > width_) {
     EndLine();
     StartLine();
   } else if (space_before_word_) {
-    line_ += ' ';
+    out_ += ' ';
     ++line_width_;
   }
-  line_ += word_;
-  line_width_ += word_width_;
+  out_ += word;
+  line_width_ += width;
   line_has_text_ = true;
-  word_.clear();
-  word_width_ = 0;
   space_before_word_ = false;
 }
 
@@ -98,16 +129,14 @@ void PlainTextWriter::StartLine() {
   if (empty_line_wanted_ && !out_.empty()) out_ += '\n';
   empty_line_wanted_ = false;
   const size_t marker_width = marker_.size() < indent_ ? marker_.size() : indent_;
-  line_.assign(indent_ - marker_width, ' ');
-  line_ += marker_;
+  out_.append(indent_ - marker_width, ' ');
+  out_ += marker_;
   line_width_ = indent_ - marker_width + marker_.size();
   marker_.clear();
 }
 
 void PlainTextWriter::EndLine() {
-  out_ += line_;
   out_ += '\n';
-  line_.clear();
   line_width_ = 0;
   line_has_text_ = false;
   space_before_word_ = false;

@@ -40,14 +40,14 @@ class PlainTextWriter {
 
  private:
   void EndWord();
+  void PutWord(std::string_view word, size_t width);  // onto the line, or the next one if it is full
   void StartLine();
   void EndLine();
 
   const size_t width_;
   size_t indent_ = 0;
   std::string marker_;
-  std::string out_;
-  std::string line_;
+  std::string out_;  // the lines so far, the current one included
   size_t line_width_ = 0;
   bool line_has_text_ = false;
   std::string word_;
