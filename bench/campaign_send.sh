@@ -20,22 +20,12 @@ PY=/usr/bin/python3
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-$PY bench/campaign_fixture.py campaign >"$work/campaign.json"
+. bench/campaign_herald.sh
 
 results=()
 for rep in $(seq 1 "$REPS"); do
   data="$work/data-$rep"
-  key=$("$herald" init --data-dir "$data" --json | sed -n 's/.*"api_key":"\([^"]*\)".*/\1/p')
-  "$herald" serve --data-dir "$data" --set http.listen=127.0.0.1:$PORT --set log.level=warn \
-    --set smtp.submission.listen= --set smtp.submissions.listen= --set domains.allow_unverified=true \
-    2>"$data/stderr" &
-  pid=$!
-  for _ in $(seq 1 100); do curl -fsS http://127.0.0.1:$PORT/healthz >/dev/null 2>&1 && break; sleep 0.1; done
-  api() { curl -fsS "http://127.0.0.1:$PORT$1" -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d "@$2" >/dev/null; }
-  printf '%s' '{"name": "contacts", "attributes": [{"name": "firstName", "type": "string"},
-    {"name": "lastName", "type": "string"}, {"name": "customerId", "type": "integer"}]}' >"$work/table.json"
-  api /v1/profile-tables "$work/table.json"
-  api /v1/campaigns "$work/campaign.json"
+  start_campaign_herald "$data" "$PORT"
 
   out=$($PY bench/trigger_load.py "$PORT" "$key" "$CONNECTIONS" "${DURATION%s}")
   cpu=$(awk '{print $14 + $15}' /proc/$pid/stat)  # utime + stime, clock ticks

@@ -12,7 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libgoogle-perftools-dev libc-ares-dev libidn2-dev
   libkainjow-mustache-dev libphonenumber-dev libsimdjson-dev
   # real peers and tools used by the tests and benchmarks
-  postfix swaks python3-aiosmtpd curl wrk sqlite3 procps
+  postfix swaks python3-aiosmtpd curl wrk sqlite3 procps valgrind
   # SMTP relay clients (tests/integration/test_smtp_clients.py): msmtp; swaks's TLS (Net::SSLeay);
   # the Cyrus SASL PLAIN/LOGIN mechanisms for Postfix's SMTP client
   msmtp libnet-ssleay-perl libsasl2-modules
