@@ -12,7 +12,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -30,7 +29,8 @@ class DefinitionCache {
 
   // The account's definition `name`: from memory, else from `read`, whose answer is kept when it is one
   // and no Forget ran meanwhile. Errors are `read`'s, never kept.
-  Result<T> Get(std::string_view account_id, std::string_view name, const std::function<Result<T>()>& read) {
+  template <typename Read>  // Result<T>()
+  Result<T> Get(std::string_view account_id, std::string_view name, Read&& read) {
     const std::string key = Key(account_id, name);
     uint64_t generation;
     {
