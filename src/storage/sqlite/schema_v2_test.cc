@@ -26,23 +26,17 @@ int64_t CountRows(Connection& db, const std::string& sql) {
 
 // Writes an account and a message with its body and event the way Herald 1 did, at schema version 1.
 void MakeVersion1Database(const std::string& path) {
-  auto db = Connection::Open(path, Connection::Mode::kReadWrite);
-  ASSERT_TRUE(db.ok()) << db.status().ToString();
-  ASSERT_TRUE(Migrate(**db, SchemaMigrations().first(1)).ok());
-  ASSERT_EQ(*SchemaVersion(**db), 1);
-  ASSERT_TRUE(
-      (*db)
-          ->Exec(
-              "INSERT INTO accounts (id, name, is_operator, created_at) VALUES ('acc_1', 'A', 0, 0);"
-              "INSERT INTO messages (id, account_id, status, campaign, mail_from, rcpt_to, from_header,"
-              " to_header, subject, tags, metadata, idempotency_key, created_at, updated_at, attempts,"
-              " next_attempt_at, smtputf8, captured_at) VALUES ('msg_old', 'acc_1', 'delivered', '',"
-              " 'a@shop.example', 'b@example.com', 'a@shop.example', 'b@example.com', 'Old', '[]', '{}',"
-              " '', 0, 0, 1, NULL, 0, 5);"
-              "INSERT INTO message_bodies (message_id, raw) VALUES ('msg_old', 'Subject: Old\r\n\r\nx\r\n');"
-              "INSERT INTO events (message_id, account_id, type, at, details)"
-              " VALUES ('msg_old', 'acc_1', 'queued', 0, '{}');")
-          .ok());
+  WriteOlderDatabase(
+      path, 1,
+      "INSERT INTO accounts (id, name, is_operator, created_at) VALUES ('acc_1', 'A', 0, 0);"
+      "INSERT INTO messages (id, account_id, status, campaign, mail_from, rcpt_to, from_header,"
+      " to_header, subject, tags, metadata, idempotency_key, created_at, updated_at, attempts,"
+      " next_attempt_at, smtputf8, captured_at) VALUES ('msg_old', 'acc_1', 'delivered', '',"
+      " 'a@shop.example', 'b@example.com', 'a@shop.example', 'b@example.com', 'Old', '[]', '{}',"
+      " '', 0, 0, 1, NULL, 0, 5);"
+      "INSERT INTO message_bodies (message_id, raw) VALUES ('msg_old', 'Subject: Old\r\n\r\nx\r\n');"
+      "INSERT INTO events (message_id, account_id, type, at, details)"
+      " VALUES ('msg_old', 'acc_1', 'queued', 0, '{}');");
 }
 
 class SchemaV2Test : public ::testing::Test {

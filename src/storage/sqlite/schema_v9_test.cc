@@ -4,8 +4,6 @@
 
 #include <string>
 
-#include "storage/sqlite/migrations.h"
-#include "storage/sqlite/sqlite_db.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/test_support.h"
 
@@ -15,15 +13,11 @@ namespace {
 TEST(SchemaV9Test, AnOlderHardBounceSuppressionReadsAsABounce) {
   TempDir dir;
   const std::string path = dir.File("herald.db");
-  {
-    auto db = Connection::Open(path, Connection::Mode::kReadWrite);
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    ASSERT_TRUE(Migrate(**db, SchemaMigrations().first(8)).ok());
-    ASSERT_TRUE((*db)->Exec("INSERT INTO accounts (id, name, is_operator, created_at) VALUES ('acc_1', 'A', 0, 0);"
-                            "INSERT INTO suppressions (account_id, address, reason, source, message_id, created_at)"
-                            " VALUES ('acc_1', 'gone@example.com', 'user_unknown', 'hard_bounce', 'msg_1', 5);")
-                    .ok());
-  }
+  ASSERT_NO_FATAL_FAILURE(WriteOlderDatabase(
+      path, 8,
+      "INSERT INTO accounts (id, name, is_operator, created_at) VALUES ('acc_1', 'A', 0, 0);"
+      "INSERT INTO suppressions (account_id, address, reason, source, message_id, created_at)"
+      " VALUES ('acc_1', 'gone@example.com', 'user_unknown', 'hard_bounce', 'msg_1', 5);"));
   ManualClock clock{FromUnixMillis(1'700'000'000'000)};
   auto store = OpenSqliteStore({path}, clock);
   ASSERT_TRUE(store.ok()) << store.status().ToString();

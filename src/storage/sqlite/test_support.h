@@ -1,4 +1,5 @@
-// Helpers shared by the SQLite backend's tests: a temporary directory per test.
+// Helpers shared by the SQLite backend's tests: a temporary directory per test, and a database as an
+// older Herald left it.
 //
 // Thread-safety: test-only; one object per test.
 #pragma once
@@ -6,8 +7,12 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
+
+#include "storage/sqlite/migrations.h"
+#include "storage/sqlite/sqlite_db.h"
 
 namespace herald::storage::sqlite {
 
@@ -31,5 +36,16 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// Writes the database at `path` as an older Herald left it: the first `version` schema migrations, then
+// `rows` (SQL). Call it inside ASSERT_NO_FATAL_FAILURE.
+inline void WriteOlderDatabase(const std::string& path, size_t version, const std::string& rows) {
+  auto db = Connection::Open(path, Connection::Mode::kReadWrite);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  ASSERT_TRUE(Migrate(**db, SchemaMigrations().first(version)).ok());
+  ASSERT_EQ(*SchemaVersion(**db), static_cast<int>(version));
+  const Status written = (*db)->Exec(rows);
+  ASSERT_TRUE(written.ok()) << written.ToString();
+}
 
 }  // namespace herald::storage::sqlite
