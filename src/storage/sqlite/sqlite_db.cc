@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "storage/sqlite/coalescing_vfs.h"
+
 namespace herald::storage::sqlite {
 namespace {
 
@@ -146,7 +148,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Mo
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE;
   flags |= mode == Mode::kReadWrite ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) : SQLITE_OPEN_READONLY;
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, CoalescingVfsName());
   if (rc != SQLITE_OK) {
     Status status = StatusFromSqlite(rc, "opening " + path, db != nullptr ? sqlite3_errmsg(db) : "");
     sqlite3_close(db);

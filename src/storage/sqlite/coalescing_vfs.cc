@@ -1,0 +1,287 @@
+#include "storage/sqlite/coalescing_vfs.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <mutex>
+#include <new>
+#include <vector>
+
+namespace herald::storage::sqlite {
+namespace {
+
+constexpr const char* kName = "herald";
+// Sixteen frames of 4 KiB pages. The unix VFS cannot write more than 128 KiB - 1 bytes in one call
+// (seekAndWriteFd masks the size), so a larger commit is written in pieces of this size.
+constexpr size_t kMaxGathered = 64 * 1024;
+
+struct File;
+
+struct Vfs {
+  sqlite3_vfs base;  // first: SQLite hands back a pointer to it
+  sqlite3_vfs* real;
+
+  std::mutex wal_files_mutex;
+  std::vector<File*> wal_files;  // guarded by wal_files_mutex: every open WAL file
+  std::atomic<int64_t> gathered_bytes{0};  // over all WAL files; lets most calls skip the mutex
+
+  std::atomic<uint64_t> wal_appends{0};
+  std::atomic<uint64_t> wal_writes{0};
+
+  void WriteOutAll();
+};
+
+struct File {
+  sqlite3_file base;  // first: SQLite hands back a pointer to it
+  sqlite3_file* real;  // the platform VFS's file, in the bytes just after this struct
+  Vfs* vfs;
+  bool wal;
+
+  std::mutex mutex;
+  std::vector<char> gathered;  // guarded by mutex: appends not yet written, starting at gathered_at
+  sqlite3_int64 gathered_at = 0;
+
+  // With mutex held.
+  int WriteOut() {
+    if (gathered.empty()) return SQLITE_OK;
+    const int rc = real->pMethods->xWrite(real, gathered.data(), static_cast<int>(gathered.size()), gathered_at);
+    if (rc != SQLITE_OK) return rc;  // kept: the next call on the file writes or reports it
+    vfs->wal_writes.fetch_add(1, std::memory_order_relaxed);
+    vfs->gathered_bytes.fetch_sub(static_cast<int64_t>(gathered.size()));
+    gathered.clear();
+    return SQLITE_OK;
+  }
+  int WriteOutLocked() {
+    if (!wal) return SQLITE_OK;
+    std::lock_guard lock(mutex);
+    return WriteOut();
+  }
+
+  int Append(const void* data, int size, sqlite3_int64 offset) {
+    vfs->wal_appends.fetch_add(1, std::memory_order_relaxed);
+    std::lock_guard lock(mutex);
+    const auto bytes = static_cast<size_t>(size);
+    const bool follows = !gathered.empty() && offset == gathered_at + static_cast<sqlite3_int64>(gathered.size());
+    if (!follows || gathered.size() + bytes > kMaxGathered) {
+      if (int rc = WriteOut(); rc != SQLITE_OK) return rc;
+      if (bytes > kMaxGathered) {
+        vfs->wal_writes.fetch_add(1, std::memory_order_relaxed);
+        return real->pMethods->xWrite(real, data, size, offset);
+      }
+      gathered_at = offset;
+    }
+    const char* begin = static_cast<const char*>(data);
+    gathered.insert(gathered.end(), begin, begin + bytes);
+    vfs->gathered_bytes.fetch_add(static_cast<int64_t>(bytes));
+    return SQLITE_OK;
+  }
+};
+
+void Vfs::WriteOutAll() {
+  if (gathered_bytes.load() == 0) return;
+  std::lock_guard lock(wal_files_mutex);
+  for (File* file : wal_files) file->WriteOutLocked();  // a failure stays gathered (see the header)
+}
+
+File* Of(sqlite3_file* file) { return reinterpret_cast<File*>(file); }
+sqlite3_file* RealOf(sqlite3_file* file) { return Of(file)->real; }
+const sqlite3_io_methods& RealMethods(sqlite3_file* file) { return *RealOf(file)->pMethods; }
+
+// ---- File methods: each writes out what the WAL gathered, then does the platform's work ----
+
+int Close(sqlite3_file* f) {
+  File* file = Of(f);
+  if (file->wal) {
+    std::lock_guard lock(file->vfs->wal_files_mutex);
+    std::erase(file->vfs->wal_files, file);
+  }
+  int rc = file->WriteOutLocked();
+  if (file->wal && rc != SQLITE_OK) {  // the bytes are lost with the file: forget them
+    file->vfs->gathered_bytes.fetch_sub(static_cast<int64_t>(file->gathered.size()));
+  }
+  const int close_rc = RealMethods(f).xClose(file->real);
+  file->~File();
+  return rc != SQLITE_OK ? rc : close_rc;
+}
+
+int Read(sqlite3_file* f, void* out, int size, sqlite3_int64 offset) {
+  if (int rc = Of(f)->WriteOutLocked(); rc != SQLITE_OK) return rc;
+  return RealMethods(f).xRead(RealOf(f), out, size, offset);
+}
+
+int Write(sqlite3_file* f, const void* data, int size, sqlite3_int64 offset) {
+  if (Of(f)->wal) return Of(f)->Append(data, size, offset);
+  return RealMethods(f).xWrite(RealOf(f), data, size, offset);
+}
+
+int Truncate(sqlite3_file* f, sqlite3_int64 size) {
+  if (int rc = Of(f)->WriteOutLocked(); rc != SQLITE_OK) return rc;
+  return RealMethods(f).xTruncate(RealOf(f), size);
+}
+
+int Sync(sqlite3_file* f, int flags) {
+  if (int rc = Of(f)->WriteOutLocked(); rc != SQLITE_OK) return rc;
+  return RealMethods(f).xSync(RealOf(f), flags);
+}
+
+int FileSize(sqlite3_file* f, sqlite3_int64* size) {
+  if (int rc = Of(f)->WriteOutLocked(); rc != SQLITE_OK) return rc;
+  return RealMethods(f).xFileSize(RealOf(f), size);
+}
+
+int Lock(sqlite3_file* f, int level) {
+  if (int rc = Of(f)->WriteOutLocked(); rc != SQLITE_OK) return rc;
+  return RealMethods(f).xLock(RealOf(f), level);
+}
+
+int Unlock(sqlite3_file* f, int level) {
+  if (int rc = Of(f)->WriteOutLocked(); rc != SQLITE_OK) return rc;
+  return RealMethods(f).xUnlock(RealOf(f), level);
+}
+
+int CheckReservedLock(sqlite3_file* f, int* result) {
+  if (int rc = Of(f)->WriteOutLocked(); rc != SQLITE_OK) return rc;
+  return RealMethods(f).xCheckReservedLock(RealOf(f), result);
+}
+
+int FileControl(sqlite3_file* f, int op, void* arg) {
+  if (int rc = Of(f)->WriteOutLocked(); rc != SQLITE_OK) return rc;
+  return RealMethods(f).xFileControl(RealOf(f), op, arg);
+}
+
+int SectorSize(sqlite3_file* f) { return RealMethods(f).xSectorSize(RealOf(f)); }
+
+int DeviceCharacteristics(sqlite3_file* f) { return RealMethods(f).xDeviceCharacteristics(RealOf(f)); }
+
+int ShmMap(sqlite3_file* f, int region, int region_size, int extend, void volatile** mapped) {
+  Of(f)->vfs->WriteOutAll();
+  return RealMethods(f).xShmMap(RealOf(f), region, region_size, extend, mapped);
+}
+
+int ShmLock(sqlite3_file* f, int offset, int n, int flags) {
+  Of(f)->vfs->WriteOutAll();
+  return RealMethods(f).xShmLock(RealOf(f), offset, n, flags);
+}
+
+void ShmBarrier(sqlite3_file* f) {
+  Of(f)->vfs->WriteOutAll();
+  RealMethods(f).xShmBarrier(RealOf(f));
+}
+
+int ShmUnmap(sqlite3_file* f, int delete_flag) {
+  Of(f)->vfs->WriteOutAll();
+  return RealMethods(f).xShmUnmap(RealOf(f), delete_flag);
+}
+
+int Fetch(sqlite3_file* f, sqlite3_int64 offset, int size, void** mapped) {
+  if (int rc = Of(f)->WriteOutLocked(); rc != SQLITE_OK) return rc;
+  return RealMethods(f).xFetch(RealOf(f), offset, size, mapped);
+}
+
+int Unfetch(sqlite3_file* f, sqlite3_int64 offset, void* mapped) {
+  return RealMethods(f).xUnfetch(RealOf(f), offset, mapped);
+}
+
+constexpr sqlite3_io_methods kMethods = {
+    3,        Close,        Read,       Write,        Truncate,   Sync,    FileSize,
+    Lock,     Unlock,       CheckReservedLock,        FileControl, SectorSize, DeviceCharacteristics,
+    ShmMap,   ShmLock,      ShmBarrier, ShmUnmap,     Fetch,      Unfetch,
+};
+
+// ---- VFS methods: xOpen wraps the platform's file, the rest is the platform's ----
+
+sqlite3_vfs* RealVfs(sqlite3_vfs* vfs) { return reinterpret_cast<Vfs*>(vfs)->real; }
+
+int Open(sqlite3_vfs* v, const char* name, sqlite3_file* f, int flags, int* out_flags) {
+  Vfs* vfs = reinterpret_cast<Vfs*>(v);
+  auto* file = new (f) File{};
+  file->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(f) + sizeof(File));
+  file->vfs = vfs;
+  file->wal = (flags & SQLITE_OPEN_WAL) != 0;
+  int rc = vfs->real->xOpen(vfs->real, name, file->real, flags, out_flags);
+  if (file->real->pMethods != nullptr && file->real->pMethods->iVersion < kMethods.iVersion) {
+    // Every platform VFS SQLite ships has the shared-memory and memory-map methods forwarded here.
+    file->real->pMethods->xClose(file->real);
+    file->real->pMethods = nullptr;
+    rc = SQLITE_CANTOPEN;
+  }
+  if (file->real->pMethods == nullptr) {  // nothing to close: SQLite will not call xClose
+    file->~File();
+    f->pMethods = nullptr;
+    return rc;
+  }
+  f->pMethods = &kMethods;
+  if (file->wal) {
+    std::lock_guard lock(vfs->wal_files_mutex);
+    vfs->wal_files.push_back(file);
+  }
+  return rc;
+}
+
+int Delete(sqlite3_vfs* v, const char* name, int sync_dir) { return RealVfs(v)->xDelete(RealVfs(v), name, sync_dir); }
+int Access(sqlite3_vfs* v, const char* name, int flags, int* result) {
+  return RealVfs(v)->xAccess(RealVfs(v), name, flags, result);
+}
+int FullPathname(sqlite3_vfs* v, const char* name, int size, char* out) {
+  return RealVfs(v)->xFullPathname(RealVfs(v), name, size, out);
+}
+void* DlOpen(sqlite3_vfs* v, const char* name) { return RealVfs(v)->xDlOpen(RealVfs(v), name); }
+void DlError(sqlite3_vfs* v, int size, char* out) { RealVfs(v)->xDlError(RealVfs(v), size, out); }
+void (*DlSym(sqlite3_vfs* v, void* handle, const char* symbol))(void) {
+  return RealVfs(v)->xDlSym(RealVfs(v), handle, symbol);
+}
+void DlClose(sqlite3_vfs* v, void* handle) { RealVfs(v)->xDlClose(RealVfs(v), handle); }
+int Randomness(sqlite3_vfs* v, int size, char* out) { return RealVfs(v)->xRandomness(RealVfs(v), size, out); }
+int Sleep(sqlite3_vfs* v, int micros) { return RealVfs(v)->xSleep(RealVfs(v), micros); }
+int CurrentTime(sqlite3_vfs* v, double* now) { return RealVfs(v)->xCurrentTime(RealVfs(v), now); }
+int GetLastError(sqlite3_vfs* v, int size, char* out) { return RealVfs(v)->xGetLastError(RealVfs(v), size, out); }
+int CurrentTimeInt64(sqlite3_vfs* v, sqlite3_int64* now) {
+  return RealVfs(v)->xCurrentTimeInt64(RealVfs(v), now);
+}
+
+Vfs* Register() {
+  sqlite3_vfs* real = sqlite3_vfs_find(nullptr);
+  auto* vfs = new Vfs;  // never freed: connections may be closed as late as static destruction
+  vfs->real = real;
+  vfs->base = sqlite3_vfs{};
+  vfs->base.iVersion = 2;  // without the system-call overrides, which are for SQLite's own tests
+  vfs->base.szOsFile = static_cast<int>(sizeof(File)) + real->szOsFile;
+  vfs->base.mxPathname = real->mxPathname;
+  vfs->base.zName = kName;
+  vfs->base.xOpen = Open;
+  vfs->base.xDelete = Delete;
+  vfs->base.xAccess = Access;
+  vfs->base.xFullPathname = FullPathname;
+  vfs->base.xDlOpen = DlOpen;
+  vfs->base.xDlError = DlError;
+  vfs->base.xDlSym = DlSym;
+  vfs->base.xDlClose = DlClose;
+  vfs->base.xRandomness = Randomness;
+  vfs->base.xSleep = Sleep;
+  vfs->base.xCurrentTime = CurrentTime;
+  vfs->base.xGetLastError = GetLastError;
+  vfs->base.xCurrentTimeInt64 = CurrentTimeInt64;
+  sqlite3_vfs_register(&vfs->base, /*makeDflt=*/0);
+  return vfs;
+}
+
+Vfs& TheVfs() {
+  static Vfs* vfs = Register();
+  return *vfs;
+}
+
+}  // namespace
+
+const char* CoalescingVfsName() {
+  TheVfs();
+  return kName;
+}
+
+CoalescingVfsCounters ReadCoalescingVfsCounters() {
+  const Vfs& vfs = TheVfs();
+  return {vfs.wal_appends.load(), vfs.wal_writes.load()};
+}
+
+}  // namespace herald::storage::sqlite
