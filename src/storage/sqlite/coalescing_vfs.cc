@@ -16,6 +16,8 @@ constexpr const char* kName = "herald";
 // Sixteen frames of 4 KiB pages. The unix VFS cannot write more than 128 KiB - 1 bytes in one call
 // (seekAndWriteFd masks the size), so a larger commit is written in pieces of this size.
 constexpr size_t kMaxGathered = 64 * 1024;
+// What a checkpoint reads of the WAL with one call once its reads move forward.
+constexpr sqlite3_int64 kCheckpointWindow = 256 * 1024;
 
 struct File;
 
@@ -24,17 +26,19 @@ struct Vfs {
   sqlite3_vfs* real;
 
   std::mutex wal_files_mutex;
-  std::vector<File*> wal_files;  // guarded by wal_files_mutex: every open WAL file
+  std::vector<File*> wal_files;            // guarded by wal_files_mutex: every open WAL file
   std::atomic<int64_t> gathered_bytes{0};  // over all WAL files; lets most calls skip the mutex
 
   std::atomic<uint64_t> wal_appends{0};
   std::atomic<uint64_t> wal_writes{0};
+  std::atomic<uint64_t> wal_reads{0};
+  std::atomic<uint64_t> wal_read_calls{0};
 
   void WriteOutAll();
 };
 
 struct File {
-  sqlite3_file base;  // first: SQLite hands back a pointer to it
+  sqlite3_file base;   // first: SQLite hands back a pointer to it
   sqlite3_file* real;  // the platform VFS's file, in the bytes just after this struct
   Vfs* vfs;
   bool wal;
@@ -46,7 +50,8 @@ struct File {
   // With mutex held.
   int WriteOut() {
     if (gathered.empty()) return SQLITE_OK;
-    const int rc = real->pMethods->xWrite(real, gathered.data(), static_cast<int>(gathered.size()), gathered_at);
+    const int rc =
+        real->pMethods->xWrite(real, gathered.data(), static_cast<int>(gathered.size()), gathered_at);
     if (rc != SQLITE_OK) return rc;  // kept: the next call on the file writes or reports it
     vfs->wal_writes.fetch_add(1, std::memory_order_relaxed);
     vfs->gathered_bytes.fetch_sub(static_cast<int64_t>(gathered.size()));
@@ -59,11 +64,17 @@ struct File {
     return WriteOut();
   }
 
+  int ReadFromFile(void* out, int size, sqlite3_int64 offset) {
+    vfs->wal_read_calls.fetch_add(1, std::memory_order_relaxed);
+    return real->pMethods->xRead(real, out, size, offset);
+  }
+
   int Append(const void* data, int size, sqlite3_int64 offset) {
     vfs->wal_appends.fetch_add(1, std::memory_order_relaxed);
     std::lock_guard lock(mutex);
     const auto bytes = static_cast<size_t>(size);
-    const bool follows = !gathered.empty() && offset == gathered_at + static_cast<sqlite3_int64>(gathered.size());
+    const bool follows =
+        !gathered.empty() && offset == gathered_at + static_cast<sqlite3_int64>(gathered.size());
     if (!follows || gathered.size() + bytes > kMaxGathered) {
       if (int rc = WriteOut(); rc != SQLITE_OK) return rc;
       if (bytes > kMaxGathered) {
@@ -78,6 +89,54 @@ struct File {
     return SQLITE_OK;
   }
 };
+
+// A checkpoint's reads of the WAL, on the thread copying it: from SQLITE_FCNTL_CKPT_START to
+// SQLITE_FCNTL_CKPT_DONE on the database file that thread does nothing but read frames of its WAL, in
+// the order of their pages, and write them to the database file. Reads that move forward are served
+// from a window of the WAL read with one call. Every frame the checkpoint copies was committed, hence
+// written out, before it began, and stays unchanged until it ends (SQLite does not start the WAL over
+// while a checkpoint holds its lock), so the window holds no stale byte of any frame it serves.
+struct CheckpointWindow {
+  bool active = false;
+  File* wal = nullptr;          // the WAL being read, once the first read names it
+  sqlite3_int64 wal_size = -1;  // read once per checkpoint, so the window never reaches past the end
+  sqlite3_int64 last_end = -1;  // where the previous read ended
+  sqlite3_int64 at = 0;         // the WAL offset of bytes[0]
+  std::vector<char> bytes;
+
+  void Reset(bool checkpointing) {
+    active = checkpointing;
+    wal = nullptr;
+    wal_size = last_end = -1;
+    bytes.clear();
+  }
+
+  int Read(File* file, void* out, int size, sqlite3_int64 offset) {
+    if (wal != file) {
+      Reset(true);
+      wal = file;
+    }
+    const bool forward = last_end >= 0 && offset >= last_end && offset - last_end < kCheckpointWindow;
+    last_end = offset + size;
+    if (offset < at || offset + size > at + static_cast<sqlite3_int64>(bytes.size())) {
+      if (!forward) return file->ReadFromFile(out, size, offset);
+      if (wal_size < 0) {
+        if (int rc = file->real->pMethods->xFileSize(file->real, &wal_size); rc != SQLITE_OK) return rc;
+      }
+      const sqlite3_int64 length = std::min(kCheckpointWindow, wal_size - offset);
+      if (length < size) return file->ReadFromFile(out, size, offset);
+      bytes.resize(static_cast<size_t>(length));
+      if (int rc = file->ReadFromFile(bytes.data(), static_cast<int>(length), offset); rc != SQLITE_OK) {
+        bytes.clear();
+        return rc;
+      }
+      at = offset;
+    }
+    std::memcpy(out, bytes.data() + (offset - at), static_cast<size_t>(size));
+    return SQLITE_OK;
+  }
+};
+thread_local CheckpointWindow checkpoint_window;
 
 void Vfs::WriteOutAll() {
   if (gathered_bytes.load() == 0) return;
@@ -107,8 +166,12 @@ int Close(sqlite3_file* f) {
 }
 
 int Read(sqlite3_file* f, void* out, int size, sqlite3_int64 offset) {
-  if (int rc = Of(f)->WriteOutLocked(); rc != SQLITE_OK) return rc;
-  return RealMethods(f).xRead(RealOf(f), out, size, offset);
+  File* file = Of(f);
+  if (int rc = file->WriteOutLocked(); rc != SQLITE_OK) return rc;
+  if (!file->wal) return RealMethods(f).xRead(file->real, out, size, offset);
+  file->vfs->wal_reads.fetch_add(1, std::memory_order_relaxed);
+  if (checkpoint_window.active) return checkpoint_window.Read(file, out, size, offset);
+  return file->ReadFromFile(out, size, offset);
 }
 
 int Write(sqlite3_file* f, const void* data, int size, sqlite3_int64 offset) {
@@ -147,6 +210,9 @@ int CheckReservedLock(sqlite3_file* f, int* result) {
 }
 
 int FileControl(sqlite3_file* f, int op, void* arg) {
+  if (op == SQLITE_FCNTL_CKPT_START || op == SQLITE_FCNTL_CKPT_DONE) {
+    checkpoint_window.Reset(op == SQLITE_FCNTL_CKPT_START);
+  }
   if (int rc = Of(f)->WriteOutLocked(); rc != SQLITE_OK) return rc;
   return RealMethods(f).xFileControl(RealOf(f), op, arg);
 }
@@ -185,9 +251,25 @@ int Unfetch(sqlite3_file* f, sqlite3_int64 offset, void* mapped) {
 }
 
 constexpr sqlite3_io_methods kMethods = {
-    3,        Close,        Read,       Write,        Truncate,   Sync,    FileSize,
-    Lock,     Unlock,       CheckReservedLock,        FileControl, SectorSize, DeviceCharacteristics,
-    ShmMap,   ShmLock,      ShmBarrier, ShmUnmap,     Fetch,      Unfetch,
+    3,
+    Close,
+    Read,
+    Write,
+    Truncate,
+    Sync,
+    FileSize,
+    Lock,
+    Unlock,
+    CheckReservedLock,
+    FileControl,
+    SectorSize,
+    DeviceCharacteristics,
+    ShmMap,
+    ShmLock,
+    ShmBarrier,
+    ShmUnmap,
+    Fetch,
+    Unfetch,
 };
 
 // ---- VFS methods: xOpen wraps the platform's file, the rest is the platform's ----
@@ -220,7 +302,9 @@ int Open(sqlite3_vfs* v, const char* name, sqlite3_file* f, int flags, int* out_
   return rc;
 }
 
-int Delete(sqlite3_vfs* v, const char* name, int sync_dir) { return RealVfs(v)->xDelete(RealVfs(v), name, sync_dir); }
+int Delete(sqlite3_vfs* v, const char* name, int sync_dir) {
+  return RealVfs(v)->xDelete(RealVfs(v), name, sync_dir);
+}
 int Access(sqlite3_vfs* v, const char* name, int flags, int* result) {
   return RealVfs(v)->xAccess(RealVfs(v), name, flags, result);
 }
@@ -236,7 +320,9 @@ void DlClose(sqlite3_vfs* v, void* handle) { RealVfs(v)->xDlClose(RealVfs(v), ha
 int Randomness(sqlite3_vfs* v, int size, char* out) { return RealVfs(v)->xRandomness(RealVfs(v), size, out); }
 int Sleep(sqlite3_vfs* v, int micros) { return RealVfs(v)->xSleep(RealVfs(v), micros); }
 int CurrentTime(sqlite3_vfs* v, double* now) { return RealVfs(v)->xCurrentTime(RealVfs(v), now); }
-int GetLastError(sqlite3_vfs* v, int size, char* out) { return RealVfs(v)->xGetLastError(RealVfs(v), size, out); }
+int GetLastError(sqlite3_vfs* v, int size, char* out) {
+  return RealVfs(v)->xGetLastError(RealVfs(v), size, out);
+}
 int CurrentTimeInt64(sqlite3_vfs* v, sqlite3_int64* now) {
   return RealVfs(v)->xCurrentTimeInt64(RealVfs(v), now);
 }
@@ -281,7 +367,7 @@ const char* CoalescingVfsName() {
 
 CoalescingVfsCounters ReadCoalescingVfsCounters() {
   const Vfs& vfs = TheVfs();
-  return {vfs.wal_appends.load(), vfs.wal_writes.load()};
+  return {vfs.wal_appends.load(), vfs.wal_writes.load(), vfs.wal_reads.load(), vfs.wal_read_calls.load()};
 }
 
 }  // namespace herald::storage::sqlite

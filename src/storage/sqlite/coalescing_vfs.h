@@ -1,5 +1,5 @@
 // The SQLite VFS every Herald connection is opened with: the platform's own ("unix"), except that it
-// writes the WAL with far fewer system calls.
+// writes and checkpoints the WAL with far fewer system calls.
 //
 // SQLite appends a WAL frame with two writes, its 24-byte header and then the page, so a commit of N
 // pages costs 2N pwrite calls; on a virtual machine each is dear (docs/benchmarks.md: a campaign message
@@ -17,6 +17,11 @@
 // reported; a failure while writing out from a shared-memory call (which cannot report one) keeps the
 // bytes gathered for the WAL's next call to write or report.
 //
+// A checkpoint reads each frame it copies with a call of its own. Between SQLITE_FCNTL_CKPT_START and
+// SQLITE_FCNTL_CKPT_DONE, the thread copying does nothing else, and every frame it copies was committed
+// before it began and stays unchanged until it ends; so there, reads of the WAL that move forward are
+// served from a 256 KiB window read with one call.
+//
 // SQLite's VFS registry is process-wide, so this is the storage module's one piece of global state.
 // Thread-safety: as SQLite requires of a VFS; a WAL file's gathered bytes have a mutex of their own,
 // since other connections' shared-memory calls write them out from other threads.
@@ -31,8 +36,10 @@ const char* CoalescingVfsName();
 
 // What the VFS has done since the process started, for tests and benchmarks.
 struct CoalescingVfsCounters {
-  uint64_t wal_appends = 0;  // writes SQLite asked for on WAL files
-  uint64_t wal_writes = 0;   // writes made to WAL files
+  uint64_t wal_appends = 0;     // writes SQLite asked for on WAL files
+  uint64_t wal_writes = 0;      // writes made to WAL files
+  uint64_t wal_reads = 0;       // reads SQLite asked for on WAL files
+  uint64_t wal_read_calls = 0;  // reads made of WAL files
 };
 CoalescingVfsCounters ReadCoalescingVfsCounters();
 
