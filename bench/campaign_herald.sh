@@ -1,7 +1,13 @@
-# Sourced by the campaign benchmarks (campaign_send.sh, campaign_instructions.sh): a fresh Herald with the
-# benchmark's profile table and campaign. Needs $herald (the binary), $work (a scratch directory), PY.
+# Sourced by the campaign benchmarks (campaign_send.sh, campaign_instructions.sh, campaign_syscalls.sh):
+# a fresh Herald with the benchmark's profile table and campaign. Sets $herald (the binary: HERALD_BIN or
+# build/herald), $PY and $work, a scratch directory removed on exit.
 #   start_campaign_herald DATA_DIR PORT [WRAPPER...]  # WRAPPER: e.g. valgrind and its options
 # sets $key (the operator's API key) and $pid (the daemon, or its wrapper).
+
+herald=${HERALD_BIN:-build/herald}
+PY=/usr/bin/python3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 
 start_campaign_herald() {
   local data=$1 port=$2

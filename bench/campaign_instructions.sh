@@ -19,11 +19,6 @@ SECONDS_OF_LOAD=${SECONDS_OF_LOAD:-20}
 CONNECTIONS=${CONNECTIONS:-8}
 PORT=${PORT:-8097}
 OUT=${OUT:-${TMPDIR:-/tmp}/herald-campaign.callgrind}
-herald=${HERALD_BIN:-build/herald}
-PY=/usr/bin/python3
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 . bench/campaign_herald.sh
 
 data="$work/data"

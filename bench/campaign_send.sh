@@ -15,11 +15,6 @@ REPS=${REPS:-3}
 DURATION=${DURATION:-30}
 CONNECTIONS=${CONNECTIONS:-32}
 PORT=${PORT:-8098}
-herald=${HERALD_BIN:-build/herald}
-PY=/usr/bin/python3
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 . bench/campaign_herald.sh
 
 results=()

@@ -12,12 +12,8 @@ cd "$(dirname "$0")/.."
 WINDOW=${WINDOW:-5}
 CONNECTIONS=${CONNECTIONS:-32}
 PORT=${PORT:-8096}
-herald=${HERALD_BIN:-build/herald}
-PY=/usr/bin/python3
-
-work=$(mktemp -d)
-trap 'kill "$load" 2>/dev/null || true; rm -rf "$work"' EXIT
 . bench/campaign_herald.sh
+trap 'kill "${load:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 data="$work/data"
 start_campaign_herald "$data" "$PORT"

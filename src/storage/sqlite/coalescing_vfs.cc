@@ -13,7 +13,7 @@ namespace herald::storage::sqlite {
 namespace {
 
 constexpr const char* kName = "herald";
-// Sixteen frames of 4 KiB pages. The unix VFS cannot write more than 128 KiB - 1 bytes in one call
+// About sixteen frames of 4 KiB pages. The unix VFS cannot write more than 128 KiB - 1 bytes in one call
 // (seekAndWriteFd masks the size), so a larger commit is written in pieces of this size.
 constexpr size_t kMaxGathered = 64 * 1024;
 // What a checkpoint reads of the WAL with one call once its reads move forward.
