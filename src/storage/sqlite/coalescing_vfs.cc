@@ -148,7 +148,7 @@ File* Of(sqlite3_file* file) { return reinterpret_cast<File*>(file); }
 sqlite3_file* RealOf(sqlite3_file* file) { return Of(file)->real; }
 const sqlite3_io_methods& RealMethods(sqlite3_file* file) { return *RealOf(file)->pMethods; }
 
-// ---- File methods: each writes out what the WAL gathered, then does the platform's work ----
+// ---- File methods: each writes out what WAL files gathered, then does the platform's work ----
 
 int Close(sqlite3_file* f) {
   File* file = Of(f);
@@ -165,6 +165,21 @@ int Close(sqlite3_file* f) {
   return rc != SQLITE_OK ? rc : close_rc;
 }
 
+// The platform's method, once what the WAL file gathered is written out.
+template <auto method, typename... Args>
+int WrittenOutThen(sqlite3_file* f, Args... args) {
+  if (int rc = Of(f)->WriteOutLocked(); rc != SQLITE_OK) return rc;
+  return (RealMethods(f).*method)(RealOf(f), args...);
+}
+
+// The platform's shared-memory method, once every WAL file's gathered bytes are written out: these
+// calls are how SQLite shows other connections what it wrote.
+template <auto method, typename... Args>
+int AllWrittenOutThen(sqlite3_file* f, Args... args) {
+  Of(f)->vfs->WriteOutAll();
+  return (RealMethods(f).*method)(RealOf(f), args...);
+}
+
 int Read(sqlite3_file* f, void* out, int size, sqlite3_int64 offset) {
   File* file = Of(f);
   if (int rc = file->WriteOutLocked(); rc != SQLITE_OK) return rc;
@@ -179,71 +194,20 @@ int Write(sqlite3_file* f, const void* data, int size, sqlite3_int64 offset) {
   return RealMethods(f).xWrite(RealOf(f), data, size, offset);
 }
 
-int Truncate(sqlite3_file* f, sqlite3_int64 size) {
-  if (int rc = Of(f)->WriteOutLocked(); rc != SQLITE_OK) return rc;
-  return RealMethods(f).xTruncate(RealOf(f), size);
-}
-
-int Sync(sqlite3_file* f, int flags) {
-  if (int rc = Of(f)->WriteOutLocked(); rc != SQLITE_OK) return rc;
-  return RealMethods(f).xSync(RealOf(f), flags);
-}
-
-int FileSize(sqlite3_file* f, sqlite3_int64* size) {
-  if (int rc = Of(f)->WriteOutLocked(); rc != SQLITE_OK) return rc;
-  return RealMethods(f).xFileSize(RealOf(f), size);
-}
-
-int Lock(sqlite3_file* f, int level) {
-  if (int rc = Of(f)->WriteOutLocked(); rc != SQLITE_OK) return rc;
-  return RealMethods(f).xLock(RealOf(f), level);
-}
-
-int Unlock(sqlite3_file* f, int level) {
-  if (int rc = Of(f)->WriteOutLocked(); rc != SQLITE_OK) return rc;
-  return RealMethods(f).xUnlock(RealOf(f), level);
-}
-
-int CheckReservedLock(sqlite3_file* f, int* result) {
-  if (int rc = Of(f)->WriteOutLocked(); rc != SQLITE_OK) return rc;
-  return RealMethods(f).xCheckReservedLock(RealOf(f), result);
-}
-
 int FileControl(sqlite3_file* f, int op, void* arg) {
   if (op == SQLITE_FCNTL_CKPT_START || op == SQLITE_FCNTL_CKPT_DONE) {
     checkpoint_window.Reset(op == SQLITE_FCNTL_CKPT_START);
   }
-  if (int rc = Of(f)->WriteOutLocked(); rc != SQLITE_OK) return rc;
-  return RealMethods(f).xFileControl(RealOf(f), op, arg);
+  return WrittenOutThen<&sqlite3_io_methods::xFileControl>(f, op, arg);
 }
 
 int SectorSize(sqlite3_file* f) { return RealMethods(f).xSectorSize(RealOf(f)); }
 
 int DeviceCharacteristics(sqlite3_file* f) { return RealMethods(f).xDeviceCharacteristics(RealOf(f)); }
 
-int ShmMap(sqlite3_file* f, int region, int region_size, int extend, void volatile** mapped) {
-  Of(f)->vfs->WriteOutAll();
-  return RealMethods(f).xShmMap(RealOf(f), region, region_size, extend, mapped);
-}
-
-int ShmLock(sqlite3_file* f, int offset, int n, int flags) {
-  Of(f)->vfs->WriteOutAll();
-  return RealMethods(f).xShmLock(RealOf(f), offset, n, flags);
-}
-
 void ShmBarrier(sqlite3_file* f) {
   Of(f)->vfs->WriteOutAll();
   RealMethods(f).xShmBarrier(RealOf(f));
-}
-
-int ShmUnmap(sqlite3_file* f, int delete_flag) {
-  Of(f)->vfs->WriteOutAll();
-  return RealMethods(f).xShmUnmap(RealOf(f), delete_flag);
-}
-
-int Fetch(sqlite3_file* f, sqlite3_int64 offset, int size, void** mapped) {
-  if (int rc = Of(f)->WriteOutLocked(); rc != SQLITE_OK) return rc;
-  return RealMethods(f).xFetch(RealOf(f), offset, size, mapped);
 }
 
 int Unfetch(sqlite3_file* f, sqlite3_int64 offset, void* mapped) {
@@ -255,20 +219,20 @@ constexpr sqlite3_io_methods kMethods = {
     Close,
     Read,
     Write,
-    Truncate,
-    Sync,
-    FileSize,
-    Lock,
-    Unlock,
-    CheckReservedLock,
+    WrittenOutThen<&sqlite3_io_methods::xTruncate>,
+    WrittenOutThen<&sqlite3_io_methods::xSync>,
+    WrittenOutThen<&sqlite3_io_methods::xFileSize>,
+    WrittenOutThen<&sqlite3_io_methods::xLock>,
+    WrittenOutThen<&sqlite3_io_methods::xUnlock>,
+    WrittenOutThen<&sqlite3_io_methods::xCheckReservedLock>,
     FileControl,
     SectorSize,
     DeviceCharacteristics,
-    ShmMap,
-    ShmLock,
+    AllWrittenOutThen<&sqlite3_io_methods::xShmMap>,
+    AllWrittenOutThen<&sqlite3_io_methods::xShmLock>,
     ShmBarrier,
-    ShmUnmap,
-    Fetch,
+    AllWrittenOutThen<&sqlite3_io_methods::xShmUnmap>,
+    WrittenOutThen<&sqlite3_io_methods::xFetch>,
     Unfetch,
 };
 

@@ -74,7 +74,7 @@ class Connection {
 
   // Opens (and, read-write, creates) the database at `path` and applies the pragmas Herald relies on:
   // WAL, synchronous=FULL, foreign keys, a busy timeout. It goes through the coalescing VFS
-  // (coalescing_vfs.h), which writes a commit's WAL frames 16 at a time.
+  // (coalescing_vfs.h), which writes a commit's WAL frames about 16 at a time.
   static Result<std::unique_ptr<Connection>> Open(const std::string& path, Mode mode);
   ~Connection();
   Connection(const Connection&) = delete;
