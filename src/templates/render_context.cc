@@ -13,6 +13,11 @@ const CompiledPartial* FindPartial(const PartialTable& partials, const ContextSt
   return partial == partials.end() ? nullptr : &partial->second;
 }
 
+const MustacheData* RenderContext::get(const std::string& name) const {
+  if (std::optional<size_t> run = TextRunIndex(name)) return *run < text_runs_.size() ? &text_runs_[*run] : nullptr;
+  return stack_.Resolve(name);
+}
+
 const MustacheData* RenderContext::get_partial(const std::string& name) const {
   const PartialReference reference = ReadPartialReference(name);
   const CompiledPartial* partial = FindPartial(partials_, stack_, reference.name, reference.dynamic);

@@ -3,6 +3,7 @@
 // partials only: kainjow's default context looks a partial's name up in the data, where merge data
 // could put template code. It also resolves dynamic partial names ({{>*name}}) and gives an indented
 // standalone partial (syntax.h's PartialReference) its indented source, which kainjow then parses.
+// The template's runs of text (syntax.h's TextRuns::kNamed) resolve to their text.
 //
 // Thread-safety: one RenderContext per render; the PartialTable it reads is immutable and shared.
 // Untrusted input: the data and the partial names that dynamic partials read from it.
@@ -34,18 +35,20 @@ const CompiledPartial* FindPartial(const PartialTable& partials, const ContextSt
 
 class RenderContext final : public kainjow::mustache::basic_context<std::string> {
  public:
-  RenderContext(const MustacheData& root, const PartialTable& partials) : stack_(root), partials_(partials) {}
+  RenderContext(const MustacheData& root, const PartialTable& partials, const std::vector<MustacheData>& text_runs)
+      : stack_(root), partials_(partials), text_runs_(text_runs) {}
 
   ContextStack& stack() { return stack_; }
 
   void push(const MustacheData* data) override { stack_.Push(data); }
   void pop() override { stack_.Pop(); }
-  const MustacheData* get(const std::string& name) const override { return stack_.Resolve(name); }
+  const MustacheData* get(const std::string& name) const override;
   const MustacheData* get_partial(const std::string& name) const override;
 
  private:
   ContextStack stack_;
   const PartialTable& partials_;
+  const std::vector<MustacheData>& text_runs_;
   // Indented partial sources made during this render, by partial and indentation.
   mutable std::map<std::pair<const CompiledPartial*, std::string>, MustacheData> indented_;
 };

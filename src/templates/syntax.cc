@@ -7,6 +7,7 @@ namespace herald::templates {
 namespace {
 
 constexpr char kIndentationMark = '\x1f';
+constexpr char kTextRunMark = '\x1e';
 
 enum class TagType { kVariable, kUnescaped, kSection, kInverted, kClose, kComment, kPartial, kDelimiters };
 
@@ -19,6 +20,7 @@ struct Token {
   std::string_view name;
   std::string open;  // kPartial: the delimiters in force, to write the tag again
   std::string close;
+  bool default_delimiters = true;  // kText: {{ }} are in force
 };
 
 // kainjow trims tag contents with std::isspace; so does this parser.
@@ -161,7 +163,10 @@ Result<std::vector<Token>> Tokenize(std::string_view source) {
   size_t text_begin = 0;
   size_t pos = 0;
   auto end_text = [&](size_t end) {
-    if (end > text_begin) tokens.push_back({.kind = Token::Kind::kText, .begin = text_begin, .end = end});
+    if (end > text_begin) {
+      tokens.push_back({.kind = Token::Kind::kText, .begin = text_begin, .end = end,
+                        .default_delimiters = open == "{{" && close == "}}"});
+    }
   };
   while (pos < source.size()) {
     if (source.compare(pos, open.size(), open) == 0) {
@@ -254,7 +259,36 @@ Result<std::vector<Node>> BuildTree(std::string_view source, const std::vector<T
 
 // The source with each standalone comment, set-delimiter and partial line (only blanks around the one
 // tag) reduced to its tag; an indented partial's tag renamed to carry the indentation.
-std::string Rewrite(std::string_view source, const std::vector<Token>& tokens) {
+// Whether kainjow would make more than a few nodes of `text`, and may be handed it as one (TextRuns).
+bool WorthARun(std::string_view text) {
+  size_t blanks = 0;
+  for (char c : text) {
+    if (c == '\r') return false;  // a line end to kainjow
+    blanks += IsBlank(c) ? 1 : 0;
+  }
+  return blanks >= 2;
+}
+
+// A line's tokens as written, but for its runs of text named (TextRuns::kNamed) when `runs` is given.
+void AppendLine(std::string_view source, const Token* first, const Token* last, std::vector<std::string>* runs,
+                std::string& out) {
+  if (runs == nullptr) {
+    out.append(source.substr(first->begin, last->end - first->begin));
+    return;
+  }
+  for (const Token* token = first; token <= last; ++token) {
+    const std::string_view text = source.substr(token->begin, token->end - token->begin);
+    if (token->kind == Token::Kind::kText && token->default_delimiters && WorthARun(text)) {
+      out += "{{&" + TextRunName(runs->size()) + "}}";
+      runs->emplace_back(text);
+    } else {
+      out.append(text);
+    }
+  }
+}
+
+std::string Rewrite(std::string_view source, const std::vector<Token>& tokens,
+                    std::vector<std::string>* runs = nullptr) {
   std::string out;
   out.reserve(source.size());
   size_t line_first = 0;
@@ -275,8 +309,9 @@ std::string Rewrite(std::string_view source, const std::vector<Token>& tokens) {
         tag = &token;
       }
     }
-    const size_t line_begin = tokens[line_first].begin;
-    const size_t line_stop = tokens[line_end - 1].end;
+    const Token& first = tokens[line_first];
+    const Token& last = tokens[line_end - 1];
+    const size_t line_begin = first.begin;
     line_first = line_end;
     if (tag != nullptr && standalone) {
       if (tag->tag == TagType::kComment || tag->tag == TagType::kDelimiters) {
@@ -296,19 +331,34 @@ std::string Rewrite(std::string_view source, const std::vector<Token>& tokens) {
         continue;
       }
     }
-    out.append(source.substr(line_begin, line_stop - line_begin));
+    AppendLine(source, &first, &last, runs, out);
   }
   return out;
 }
 
 }  // namespace
 
-Result<ParsedTemplate> ParseTemplate(std::string_view source) {
+Result<ParsedTemplate> ParseTemplate(std::string_view source, TextRuns text_runs) {
   Result<std::vector<Token>> tokens = Tokenize(source);
   if (!tokens.ok()) return tokens.status();
   Result<std::vector<Node>> nodes = BuildTree(source, *tokens);
   if (!nodes.ok()) return nodes.status();
-  return ParsedTemplate{.nodes = std::move(nodes.value()), .kainjow_source = Rewrite(source, *tokens)};
+  ParsedTemplate parsed{.nodes = std::move(nodes.value())};
+  parsed.kainjow_source =
+      Rewrite(source, *tokens, text_runs == TextRuns::kNamed ? &parsed.text_runs : nullptr);
+  return parsed;
+}
+
+std::string TextRunName(size_t index) { return kTextRunMark + std::to_string(index); }
+
+std::optional<size_t> TextRunIndex(std::string_view tag_name) {
+  if (tag_name.size() < 2 || tag_name.front() != kTextRunMark) return std::nullopt;
+  size_t index = 0;
+  for (char c : tag_name.substr(1)) {
+    if (c < '0' || c > '9' || index > (SIZE_MAX - 9) / 10) return std::nullopt;
+    index = index * 10 + static_cast<size_t>(c - '0');
+  }
+  return index;
 }
 
 Result<std::string> KainjowSource(std::string_view source) {

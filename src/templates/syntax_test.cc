@@ -1,5 +1,6 @@
 #include "templates/syntax.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -62,6 +63,29 @@ TEST(SyntaxTest, BuildsTheTree) {
   EXPECT_EQ(nodes[4].children[0].kind, Node::Kind::kPartial);
   EXPECT_EQ(nodes[4].children[0].name, "p");
   EXPECT_TRUE(nodes[4].children[0].dynamic);
+}
+
+TEST(SyntaxTest, NamedTextRunsStandForTextWithBlanksWithinALine) {
+  Result<ParsedTemplate> parsed =
+      ParseTemplate("  <td>Dear {{name}}, thank you</td>\r\n {{#items}}\nab c\n{{/items}}", TextRuns::kNamed);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  const std::string run0 = "{{&" + TextRunName(0) + "}}";
+  const std::string run1 = "{{&" + TextRunName(1) + "}}";
+  // A run needs two blanks (kainjow would make five nodes of it); line ends and tags stay as written.
+  EXPECT_EQ(parsed->kainjow_source, run0 + "{{name}}" + run1 + "\r\n {{#items}}\nab c\n{{/items}}");
+  EXPECT_THAT(parsed->text_runs, ::testing::ElementsAre("  <td>Dear ", ", thank you</td>"));
+  // Left as written: the same template parsed by default, text under other delimiters, a lone "\r"
+  // (a line end to kainjow).
+  EXPECT_EQ(ParseTemplate("a b c {{x}}")->kainjow_source, "a b c {{x}}");
+  EXPECT_EQ(ParseTemplate("{{=<% %>=}}a b c <%x%>", TextRuns::kNamed)->kainjow_source, "{{=<% %>=}}a b c <%x%>");
+  EXPECT_EQ(ParseTemplate("a b\rc d", TextRuns::kNamed)->kainjow_source, "a b\rc d");
+}
+
+TEST(SyntaxTest, TextRunNamesReadBack) {
+  EXPECT_EQ(TextRunIndex(TextRunName(0)), 0u);
+  EXPECT_EQ(TextRunIndex(TextRunName(1234)), 1234u);
+  for (std::string_view other : {"1", "\x1e", "\x1e" "1x", "name", "\x1e" "99999999999999999999999"})
+    EXPECT_FALSE(TextRunIndex(other).has_value()) << other;
 }
 
 TEST(SyntaxTest, RefusesControlCharactersInNamesAndDelimiters) {

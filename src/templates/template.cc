@@ -58,8 +58,9 @@ struct StringSink {
 // Parsed kainjow templates for concurrent renders. kainjow's render() is not const: it records errors
 // in the template object. So no two renders share one: a render borrows an idle copy, or copies the
 // prototype (a copy of the parse tree, no parsing) when all are in use, and gives it back afterwards.
-// kainjow's tree holds a node per word and per whitespace character, about 35 times the template's size
-// (0.7 MB for the 20 KB benchmark campaign), so at most kMaxIdle copies wait for the next render.
+// kainjow's tree holds a node per word and per whitespace character of what it is given, a node per run
+// of text, tag and line end here (syntax.h, TextRuns), so copies are cheap; still, at most kMaxIdle
+// copies wait for the next render.
 class KainjowPool {
  public:
   explicit KainjowPool(kainjow::mustache::mustache prototype) : prototype_(std::move(prototype)) {}
@@ -126,6 +127,7 @@ struct Names {
 
 struct Template::Compiled {
   std::vector<Node> nodes;
+  std::vector<MustacheData> text_runs;  // what the kainjow source's text-run names stand for (syntax.h)
   PartialTable partials;
   Names names;
   size_t source_bytes = 0;
@@ -138,7 +140,7 @@ Template::~Template() = default;
 Result<std::shared_ptr<const Template>> Template::Compile(
     std::string_view source, Escape escape, const std::map<std::string, std::string>& partials) {
   try {
-    Result<ParsedTemplate> parsed = ParseTemplate(source);
+    Result<ParsedTemplate> parsed = ParseTemplate(source, TextRuns::kNamed);
     if (!parsed.ok()) return parsed.status();
     kainjow::mustache::mustache prototype(parsed->kainjow_source);
     HERALD_RETURN_IF_ERROR(KainjowParses(prototype));
@@ -156,7 +158,9 @@ Result<std::shared_ptr<const Template>> Template::Compile(
                                                   .nodes = std::move(partial->nodes)});
     }
 
+    std::vector<MustacheData> text_runs(parsed->text_runs.begin(), parsed->text_runs.end());
     auto compiled = std::unique_ptr<Compiled>(new Compiled{.nodes = std::move(parsed->nodes),
+                                                           .text_runs = std::move(text_runs),
                                                            .partials = std::move(partial_table),
                                                            .source_bytes = source.size(),
                                                            .pool = KainjowPool(std::move(prototype))});
@@ -172,7 +176,7 @@ Result<std::string> Template::Render(const nlohmann::json& context, MissingVaria
   const Compiled& compiled = *compiled_;
   try {
     const MustacheData root = ToMustacheContext(context, compiled.names.top_level_keys);
-    RenderContext render_context(root, compiled.partials);
+    RenderContext render_context(root, compiled.partials, compiled.text_runs);
     HERALD_RETURN_IF_ERROR(WalkRender(compiled.nodes, compiled.partials, render_context.stack(), missing));
 
     std::string out;

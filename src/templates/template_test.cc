@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "templates/syntax.h"
 #include "templates/testing/campaign_fixture.h"
 
 namespace herald::templates {
@@ -54,6 +55,13 @@ TEST(TemplateTest, TripleMustacheAndAmpersandAreRaw) {
   auto tmpl = MustCompile("{{{name}}}|{{& name}}");
   EXPECT_EQ(Rendered(*tmpl, kInjection),
             std::string(kInjection["name"]) + "|" + std::string(kInjection["name"]));
+}
+
+TEST(TemplateTest, TextRunsRenderAsWrittenAndNoDataStandsForThem) {
+  // Runs of text go to kainjow by name (syntax.h, TextRuns); data under such a name changes nothing.
+  auto tmpl = MustCompile("  <p>Dear {{name}}, your order</p>\n  {{#items}}\n  - {{.}} and more\n  {{/items}}\n");
+  const json context = {{"name", "Ann & Bob"}, {"items", {"x", "y"}}, {TextRunName(0), "evil"}, {TextRunName(1), "evil"}};
+  EXPECT_EQ(Rendered(*tmpl, context), "  <p>Dear Ann &amp; Bob, your order</p>\n  - x and more\n  - y and more\n");
 }
 
 TEST(TemplateTest, ValuesRenderAsJsonWritesThem) {
