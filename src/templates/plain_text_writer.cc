@@ -44,23 +44,30 @@ constexpr std::array<bool, 256> kSpecialBytes = [] {
 
 void PlainTextWriter::AddText(std::string_view text) {
   for (size_t at = 0; at < text.size();) {
+    if (IsAsciiSpace(text[at])) {  // a run of whitespace is one word boundary (HTML's indentation)
+      while (at < text.size() && IsAsciiSpace(text[at])) ++at;
+      AddSpace();
+      continue;
+    }
     size_t end = at;
-    while (end < text.size() && !kSpecialBytes[static_cast<unsigned char>(text[end])]) ++end;
+    unsigned char high_bits = 0;  // of the run's bytes: none set means ASCII, a byte a character
+    while (end < text.size() && !kSpecialBytes[static_cast<unsigned char>(text[end])]) {
+      high_bits |= static_cast<unsigned char>(text[end]);
+      ++end;
+    }
     if (end > at) {
       const std::string_view run = text.substr(at, end - at);
+      const size_t width = high_bits & 0x80 ? CharacterCount(run) : run.size();
       if (word_.empty() && end < text.size() && IsAsciiSpace(text[end])) {
-        PutWord(run, CharacterCount(run));  // a whole word: no need to gather it
+        PutWord(run, width);  // a whole word: no need to gather it
       } else {
         word_ += run;
-        word_width_ += CharacterCount(run);
+        word_width_ += width;
       }
       at = end;
       continue;
     }
-    if (IsAsciiSpace(text[at])) {
-      AddSpace();
-      ++at;
-    } else if (size_t space = NoBreakSpaceAt(text, at)) {
+    if (size_t space = NoBreakSpaceAt(text, at)) {
       AddSpace();
       at += space;
     } else if (size_t invisible = InvisibleAt(text, at)) {
