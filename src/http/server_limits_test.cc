@@ -61,6 +61,25 @@ TEST_F(ServerLimitsTest, BodyAtLimitIsAccepted) {
   EXPECT_EQ(response->result(), beast_http::status::accepted);
 }
 
+TEST_F(ServerLimitsTest, ALargeBodyArrivesByteForByteWhetherSizedOrChunked) {
+  ServerOptions options = TestOptions();
+  options.body_limit = 8 << 20;
+  StartServer(options);
+  const std::string path = ::testing::TempDir() + "/large_body";
+  std::string body(3 << 20, '\0');
+  uint64_t sum = 0;
+  for (size_t i = 0; i < body.size(); ++i) {
+    body[i] = static_cast<char>((i * 7919) >> 3);
+    sum += static_cast<unsigned char>(body[i]);
+  }
+  std::ofstream(path, std::ios::binary) << body;
+  const std::string expected = R"({"bytes":3145728,"sum":)" + std::to_string(sum) + "}";
+  EXPECT_EQ(RunCommand("curl -s --max-time 10 --data-binary @" + path + " " + Url("/v1/messages")), expected);
+  EXPECT_EQ(RunCommand("curl -s --max-time 10 -H 'Transfer-Encoding: chunked' --data-binary @" + path + " " +
+                       Url("/v1/messages")),
+            expected);
+}
+
 TEST_F(ServerLimitsTest, CurlSeesLargeUpload413) {
   StartServer();
   std::string path = ::testing::TempDir() + "/http_large_body";

@@ -56,7 +56,7 @@ TEST_F(ServerTest, CurlPostsABody) {
   std::string output =
       RunCommand("curl -s --max-time 5 -H 'Content-Type: application/json' --data-binary '{\"a\":1}' " +
                  Url("/v1/messages"));
-  EXPECT_EQ(output, R"({"bytes":7})");
+  EXPECT_EQ(output, R"({"bytes":7,"sum":520})");
 }
 
 TEST_F(ServerTest, CurlHeadHasLengthButNoBody) {

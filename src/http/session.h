@@ -111,7 +111,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Stream stream_;
   boost::asio::ip::tcp::endpoint remote_;
   boost::beast::flat_buffer buffer_;
-  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::optional<boost::beast::http::request_parser<RequestBody>> parser_;
   HttpDateCache date_;
   bool idle_ = false;  // waiting for the first byte of a request; only touched on the strand
 };

@@ -1,7 +1,8 @@
 // For http/ tests only: a fixture running a Server on 127.0.0.1 (port 0) with a test Router, its
 // io_context on two threads, so that strands and cross-thread Stop are exercised.
 //
-// Routes: GET /hello, GET|DELETE /v1/messages/{id}, POST /v1/messages (answers the body size),
+// Routes: GET /hello, GET|DELETE /v1/messages/{id}, POST /v1/messages (answers the body's size and the
+// sum of its bytes),
 // GET /query (echoes the parsed query), GET /throw (throws), GET /slow (waits slow_delay_), GET /stream
 // (a body in pieces: "row N\n" for N < ?rows, or failing after ?fail_after pieces).
 // Thread-safety: test-thread use only. Untrusted input: none.
@@ -87,7 +88,10 @@ class ServerFixture : public ::testing::Test {
     router_.Add(verb::delete_, "/v1/messages/{id}", message);
     router_.Add(
         verb::post, "/v1/messages", [](Request& request, const PathParams&) -> asio::awaitable<Response> {
-          co_return JsonResponse(beast_http::status::accepted, {{"bytes", request.body().size()}}, request);
+          uint64_t sum = 0;
+          for (unsigned char c : request.body()) sum += c;
+          co_return JsonResponse(beast_http::status::accepted, {{"bytes", request.body().size()}, {"sum", sum}},
+                                 request);
         });
     router_.Add(verb::get, "/query", [](Request& request, const PathParams&) -> asio::awaitable<Response> {
       Result<QueryParams> query = ParseQuery(TargetQuery(request.target()));
