@@ -54,7 +54,7 @@ MessageContent CampaignMessage(size_t attachment_bytes) {
     std::mt19937_64 random(42);
     std::string bytes(attachment_bytes, '\0');
     for (char& byte : bytes) byte = static_cast<char>(random());
-    content.attachments.push_back({"invoice-A-10293.pdf", "application/pdf", herald::Base64Encode(bytes)});
+    content.attachments.push_back({"invoice-A-10293.pdf", "application/pdf", herald::CanonicalBase64::Encode(bytes)});
   }
   return content;
 }

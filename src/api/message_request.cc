@@ -140,8 +140,9 @@ std::optional<ApiError> ReadAttachments(json& body, std::vector<mime::Attachment
     const std::string field = "attachments[" + std::to_string(i) + "]";
     if (!item.is_object()) return ApiError::Invalid("invalid_type", field + " must be an object", field);
     mime::Attachment attachment;
+    std::string content;
     for (auto [name, dest] : {std::pair{"filename", &attachment.filename}, {"content_type", &attachment.content_type},
-                              {"content", &attachment.base64}}) {
+                              {"content", &content}}) {
       auto member = item.find(name);
       if (member == item.end()) return ApiError::Invalid("missing_field", std::string(name) + " is required", field + "." + name);
       if (!member->is_string()) return ApiError::Invalid("invalid_type", std::string(name) + " must be a string", field + "." + name);
@@ -156,6 +157,9 @@ std::optional<ApiError> ReadAttachments(json& body, std::vector<mime::Attachment
       const std::string& why = valid.message();  // "<field>: <why>"
       return ApiError::Invalid("invalid_value", why, field + "." + why.substr(0, why.find(':')));
     }
+    std::optional<CanonicalBase64> base64 = CanonicalBase64::Check(std::move(content));
+    if (!base64) return ApiError::Invalid("invalid_value", "content: not canonical base64", field + ".content");
+    attachment.base64 = std::move(*base64);
     out.push_back(std::move(attachment));
   }
   return std::nullopt;

@@ -79,7 +79,7 @@ TEST(ParseTriggerRequest, KeepsAttachmentsAsTheirBase64AndNamesTheFieldAtFault) 
   auto good = parse(R"({"filename": "a.pdf", "content_type": "Application/PDF", "content": "JVBERi0="})");
   ASSERT_EQ(std::get_if<ApiError>(&good), nullptr) << std::get<ApiError>(good).message;
   const mime::Attachment& attachment = std::get<intake::TriggerRequest>(good).attachments.at(0);
-  EXPECT_EQ(attachment.base64, "JVBERi0=");
+  EXPECT_EQ(attachment.base64.text(), "JVBERi0=");
   EXPECT_EQ(attachment.content_type, "application/pdf");
 
   for (auto [body, code, field] : {

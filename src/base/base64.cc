@@ -92,4 +92,9 @@ bool IsCanonicalBase64(std::string_view text) {
 
 size_t Base64DecodedSize(std::string_view text) { return text.size() / 4 * 3 - PaddingOf(text); }
 
+std::optional<CanonicalBase64> CanonicalBase64::Check(std::string text) {
+  if (!IsCanonicalBase64(text)) return std::nullopt;
+  return CanonicalBase64(std::move(text));
+}
+
 }  // namespace herald

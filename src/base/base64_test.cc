@@ -42,5 +42,14 @@ TEST(Base64Test, TheCheckAgreesWithTheDecoderOnEveryByteAtEveryPlace) {
   EXPECT_FALSE(IsCanonicalBase64(std::string(128, 'A') + " AAA"));
 }
 
+TEST(Base64Test, CanonicalBase64IsMadeOnlyOfCanonicalText) {
+  EXPECT_EQ(CanonicalBase64::Check("Zm8=")->text(), "Zm8=");
+  EXPECT_EQ(CanonicalBase64::Check("Zm8=")->decoded_size(), 2u);
+  EXPECT_EQ(CanonicalBase64::Check("")->text(), "");
+  for (std::string bad : {"Zm8", "Zm9=", "Zm8=\r\n", "eA="}) EXPECT_FALSE(CanonicalBase64::Check(bad)) << bad;
+  EXPECT_EQ(CanonicalBase64::Encode("foobar").text(), "Zm9vYmFy");
+  EXPECT_EQ(CanonicalBase64().text(), "");
+}
+
 }  // namespace
 }  // namespace herald

@@ -114,7 +114,7 @@ Result<campaigns::RenderedContent> Intake::Preview(const TriggerRequest& request
 
 void Intake::Trigger(TriggerRequest request, storage::ResultCallback<Accepted> done) {
   size_t attached = 0;
-  for (const mime::Attachment& a : request.attachments) attached += Base64DecodedSize(a.base64);
+  for (const mime::Attachment& a : request.attachments) attached += a.base64.decoded_size();
   if (attached > options_.max_attachment_bytes) {
     return done(Status::ResourceExhausted("attachments: " + std::to_string(attached) + " bytes; the limit is " +
                                           std::to_string(options_.max_attachment_bytes)));

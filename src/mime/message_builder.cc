@@ -209,7 +209,7 @@ void AppendAttachment(std::string& out, const Attachment& attachment, ByteRange&
   }
   out.append("\r\n");
   body.offset = out.size();
-  AppendBase64TextLines(attachment.base64, out);
+  AppendBase64TextLines(attachment.base64.text(), out);
   body.size = out.size() - body.offset;
 }
 
@@ -275,7 +275,6 @@ Status ValidateAttachment(const Attachment& attachment) {
       !IsMimeToken(type.substr(slash + 1)) || type.size() > 255) {
     return Status::InvalidArgument("content_type: type/subtype such as application/pdf");
   }
-  if (!IsCanonicalBase64(attachment.base64)) return Status::InvalidArgument("content: not canonical base64");
   return Status::Ok();
 }
 
@@ -296,7 +295,7 @@ Result<BuiltMessage> BuildMessage(const MessageContent& content) {
   size_t estimate = HeaderSizeEstimate(content);
   for (const TextBody& body : bodies) estimate += EncodedSizeEstimate(body) + 256;
   for (const Attachment& attachment : content.attachments) {
-    estimate += Base64TextLinesSize(attachment.base64.size()) + 512 + 6 * attachment.filename.size();
+    estimate += Base64TextLinesSize(attachment.base64.text().size()) + 512 + 6 * attachment.filename.size();
   }
   BuiltMessage built;
   std::string& out = built.wire;

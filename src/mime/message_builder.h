@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "base/base64.h"
 #include "base/clock.h"
 #include "base/status.h"
 #include "core/address.h"
@@ -29,9 +30,9 @@ namespace herald::mime {
 struct Attachment {
   std::string filename;      // UTF-8, 1-255 bytes, no control characters, '/' or '\\' (RFC 2231-encoded when not ASCII)
   std::string content_type;  // "application/pdf": type/subtype of RFC 2045 token characters, lowercased
-  // The file's bytes in canonical base64 (base/base64.h), as the API receives them: they go on the wire
-  // as they are, cut into lines, never decoded and encoded again.
-  std::string base64;
+  // The file's bytes in canonical base64, as the API receives them: they go on the wire as they are, cut
+  // into lines, never decoded and encoded again (nor checked again: the type says they were).
+  CanonicalBase64 base64;
 };
 
 struct MessageContent {
@@ -72,8 +73,8 @@ inline constexpr size_t kMaxMessageIdBytes = 250;
 // not make a valid message (bodies must be valid UTF-8 without NUL; line ends may be LF, CRLF or CR).
 Result<BuiltMessage> BuildMessage(const MessageContent& content);
 
-// OK when `attachment` can be written: its filename, content type and base64 as Attachment says; else
-// InvalidArgument "<field>: <why>", the field being filename, content_type or content.
+// OK when `attachment` can be written: its filename and content type as Attachment says (its base64 is
+// canonical by its type); else InvalidArgument "<field>: <why>", the field being filename or content_type.
 Status ValidateAttachment(const Attachment& attachment);
 
 }  // namespace herald::mime

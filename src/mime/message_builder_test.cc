@@ -80,8 +80,8 @@ TEST(BuildMessageTest, AttachmentsFollowTheBodyInMultipartMixed) {
   MessageContent content = TypicalContent();
   std::string binary;
   for (int i = 0; i < 100'000; ++i) binary += static_cast<char>((i * 7919) & 0xff);
-  content.attachments = {{"invoice 1001.pdf", "application/pdf", Base64Encode(binary)},
-                         {"Übersicht.txt", "text/plain", Base64Encode("line one\nline two\n")}};
+  content.attachments = {{"invoice 1001.pdf", "application/pdf", CanonicalBase64::Encode(binary)},
+                         {"Übersicht.txt", "text/plain", CanonicalBase64::Encode("line one\nline two\n")}};
   std::string wire = Build(content);
   EXPECT_THAT(WireProblems(wire), IsEmpty());
   EXPECT_THAT(FieldValue(wire, "Content-Type"), StartsWith("multipart/mixed; boundary="));
@@ -99,9 +99,9 @@ TEST(BuildMessageTest, AttachmentsFollowTheBodyInMultipartMixed) {
 
 TEST(BuildMessageTest, AnEmptyAttachmentAndAttachmentsOfOneContentEachKeepTheirPlace) {
   MessageContent content = TypicalContent();
-  content.attachments = {{"empty.bin", "application/octet-stream", ""},
-                         {"a.txt", "text/plain", Base64Encode("same\n")},
-                         {"b.txt", "text/plain", Base64Encode("same\n")}};
+  content.attachments = {{"empty.bin", "application/octet-stream", CanonicalBase64()},
+                         {"a.txt", "text/plain", CanonicalBase64::Encode("same\n")},
+                         {"b.txt", "text/plain", CanonicalBase64::Encode("same\n")}};
   std::string wire = Build(content);
   EXPECT_THAT(WireProblems(wire), IsEmpty());
   ParsedMessage parsed = Parse(wire);
@@ -117,15 +117,15 @@ TEST(BuildMessageTest, AnEmptyAttachmentAndAttachmentsOfOneContentEachKeepTheirP
 
 TEST(BuildMessageTest, SaysWhereEachAttachmentsBase64LinesLie) {
   MessageContent content = TypicalContent();
-  content.attachments = {{"a.bin", "application/octet-stream", Base64Encode(std::string(1000, 'a'))},
-                         {"empty.bin", "application/octet-stream", ""},
-                         {"b.txt", "text/plain", Base64Encode("same\n")}};
+  content.attachments = {{"a.bin", "application/octet-stream", CanonicalBase64::Encode(std::string(1000, 'a'))},
+                         {"empty.bin", "application/octet-stream", CanonicalBase64()},
+                         {"b.txt", "text/plain", CanonicalBase64::Encode("same\n")}};
   Result<BuiltMessage> built = BuildMessage(content);
   ASSERT_TRUE(built.ok()) << built.status().ToString();
   ASSERT_EQ(built->attachment_bodies.size(), 3u);
   for (size_t i = 0; i < content.attachments.size(); ++i) {
     std::string lines;
-    AppendBase64Lines(Base64Decode(content.attachments[i].base64).value(), lines);
+    AppendBase64Lines(Base64Decode(content.attachments[i].base64.text()).value(), lines);
     const ByteRange range = built->attachment_bodies[i];
     EXPECT_EQ(built->wire.substr(range.offset, range.size), lines) << i;
     EXPECT_EQ(built->wire.substr(range.offset - 2, 2), "\r\n") << i;  // the part's headers end before
@@ -134,11 +134,10 @@ TEST(BuildMessageTest, SaysWhereEachAttachmentsBase64LinesLie) {
 }
 
 TEST(BuildMessageTest, BadAttachmentsAreRefused) {
-  for (const Attachment& bad : {Attachment{"", "application/pdf", "eA=="}, Attachment{"a/b.pdf", "application/pdf", "eA=="},
-                                Attachment{"bell\a.pdf", "application/pdf", "eA=="}, Attachment{"a.pdf", "pdf", "eA=="},
-                                Attachment{"a.pdf", "application/p df", "eA=="}, Attachment{std::string(300, 'a'), "a/b", "eA=="},
-                                Attachment{"a.pdf", "application/pdf", "eA="}, Attachment{"a.pdf", "application/pdf", "eA==\r\n"},
-                                Attachment{"a.pdf", "application/pdf", "eB=="}}) {
+  const CanonicalBase64 x = CanonicalBase64::Encode("x");
+  for (const Attachment& bad : {Attachment{"", "application/pdf", x}, Attachment{"a/b.pdf", "application/pdf", x},
+                                Attachment{"bell\a.pdf", "application/pdf", x}, Attachment{"a.pdf", "pdf", x},
+                                Attachment{"a.pdf", "application/p df", x}, Attachment{std::string(300, 'a'), "a/b", x}}) {
     MessageContent content = TypicalContent();
     content.attachments = {bad};
     EXPECT_EQ(BuildMessage(content).status().code(), Code::kInvalidArgument) << bad.filename << " " << bad.content_type;

@@ -65,7 +65,7 @@ TEST(BuildMessageWireTest, HeaderLinesKeepWithin78WhereTheWordsAllow) {
   content.subject = std::string(998, 's');  // one word: written as encoded words, folded
   content.from.display_name = "Ünïcödé very long display name that goes past the seventy-eight column limit";
   content.headers = {{"X-Note", "Grüße " + std::string(200, 'g') + " aus Köln"}};
-  content.attachments = {{std::string(200, 'f') + " é.pdf", "application/pdf", Base64Encode("x")}};
+  content.attachments = {{std::string(200, 'f') + " é.pdf", "application/pdf", CanonicalBase64::Encode("x")}};
   Result<BuiltMessage> built = BuildMessage(content);
   ASSERT_TRUE(built.ok()) << built.status().ToString();
   EXPECT_THAT(WireProblems(built->wire), IsEmpty());
@@ -195,7 +195,7 @@ class Generator {
       if (filename.empty()) filename = "a";
       std::string bytes(Below(3000), '\0');
       for (char& c : bytes) c = static_cast<char>(random_());
-      content.attachments.push_back({filename, Below(2) == 0 ? "application/pdf" : "image/png", Base64Encode(bytes)});
+      content.attachments.push_back({filename, Below(2) == 0 ? "application/pdf" : "image/png", CanonicalBase64::Encode(bytes)});
     }
     return content;
   }
@@ -241,9 +241,9 @@ void ExpectReadsBack(const MessageContent& content, const BuiltMessage& built) {
     const ParsedPart& part = parsed.parts[texts.size() + i];
     EXPECT_EQ(part.content_type, content.attachments[i].content_type);
     EXPECT_EQ(part.filename, content.attachments[i].filename);
-    EXPECT_TRUE(part.body == Base64Decode(content.attachments[i].base64).value()) << "attachment " << i << " differs";
+    EXPECT_TRUE(part.body == Base64Decode(content.attachments[i].base64.text()).value()) << "attachment " << i << " differs";
     std::string lines;
-    AppendBase64Lines(Base64Decode(content.attachments[i].base64).value(), lines);
+    AppendBase64Lines(Base64Decode(content.attachments[i].base64.text()).value(), lines);
     const ByteRange range = built.attachment_bodies[i];
     EXPECT_EQ(built.wire.substr(range.offset, range.size), lines);
   }
