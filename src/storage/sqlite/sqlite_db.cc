@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <cctype>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -141,8 +142,22 @@ std::string_view Statement::Blob(int column) const {
 
 // ---- Connection ----
 
+namespace {
+
+// SQLite keeps memory statistics, which no part of Herald reads, behind one process-wide mutex that every
+// sqlite3_malloc and sqlite3_free takes: hundreds of times a message, from the writer, the checkpointer and
+// the readers at once. Configuration must come before SQLite initialises, so this runs before the first
+// connection opens; if something initialised SQLite earlier, sqlite3_config refuses and nothing changes.
+void ConfigureSqliteOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Mode mode) {
   if (sqlite3_threadsafe() == 0) return Status::Internal("sqlite was built without thread support");
+  ConfigureSqliteOnce();
   // Each connection is used by one thread at a time (the writer, or a pooled reader), so SQLite's
   // own per-connection mutex is not needed.
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE;
