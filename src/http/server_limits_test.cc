@@ -74,7 +74,10 @@ TEST_F(ServerLimitsTest, ALargeBodyArrivesByteForByteWhetherSizedOrChunked) {
   }
   std::ofstream(path, std::ios::binary) << body;
   const std::string expected = R"({"bytes":3145728,"sum":)" + std::to_string(sum) + "}";
-  EXPECT_EQ(RunCommand("curl -s --max-time 10 --data-binary @" + path + " " + Url("/v1/messages")), expected);
+  // Then a small request on the same connection: the room the large body had is given back in between.
+  EXPECT_EQ(RunCommand("curl -s --max-time 10 -w ' %{num_connects}' --data-binary @" + path + " " +
+                       Url("/v1/messages") + " --next -s -w ' %{num_connects}' " + Url("/hello")),
+            expected + R"( 1{"hello":"world"} 0)");
   EXPECT_EQ(RunCommand("curl -s --max-time 10 -H 'Transfer-Encoding: chunked' --data-binary @" + path + " " +
                        Url("/v1/messages")),
             expected);
