@@ -4,7 +4,8 @@
 // so they sort by creation time (good index locality, cursor = last id) yet cannot be guessed.
 // Secrets (API keys, passwords) are 32 random bytes in base32 behind a readable prefix.
 //
-// Thread-safety: all functions are safe to call from any thread (OpenSSL's RAND_bytes).
+// Thread-safety: all functions are safe to call from any thread (OpenSSL's RAND_bytes, small requests
+// through a per-thread pool that a fork discards).
 #pragma once
 
 #include <string>

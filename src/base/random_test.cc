@@ -2,7 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <mutex>
 #include <set>
+#include <thread>
+#include <vector>
 
 #include "base/digest.h"
 #include "base/printable.h"
@@ -27,6 +34,45 @@ TEST(Secrets, CarryTheirPrefixAnd256Bits) {
   std::string a = NewSecret("hk_");
   EXPECT_EQ(a.size(), 3u + 52u);
   EXPECT_NE(a, NewSecret("hk_"));
+}
+
+TEST(RandomBytes, NeverRepeatAcrossThreadsPoolRefillsOrAFork) {
+  std::set<std::string> seen;
+  std::mutex mutex;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (size_t i = 0; i < 3000; ++i) {  // sizes that cross the pool's refills at odd places
+        std::string bytes(10 + i % 23, '\0');
+        RandomBytes(bytes.data(), bytes.size());
+        std::lock_guard lock(mutex);
+        EXPECT_TRUE(seen.insert(bytes).second);
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+
+  // A child has its parent's pool; it must not hand out what the parent will.
+  unsigned char warm[16];
+  RandomBytes(warm, sizeof warm);
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    unsigned char drawn[16];
+    RandomBytes(drawn, sizeof drawn);
+    _exit(write(pipe_fds[1], drawn, sizeof drawn) == sizeof drawn ? 0 : 1);
+  }
+  unsigned char in_child[16] = {};
+  ASSERT_EQ(read(pipe_fds[0], in_child, sizeof in_child), 16);
+  int status = 0;
+  waitpid(child, &status, 0);
+  close(pipe_fds[0]);
+  close(pipe_fds[1]);
+  unsigned char in_parent[16];
+  RandomBytes(in_parent, sizeof in_parent);
+  EXPECT_NE(std::memcmp(in_child, in_parent, sizeof in_parent), 0);
 }
 
 TEST(Digest, Sha256KnownAnswer) {
