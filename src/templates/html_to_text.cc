@@ -1,7 +1,8 @@
 #include "templates/html_to_text.h"
 
 #include <algorithm>
-#include <initializer_list>
+#include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,30 +23,56 @@ std::string Lowered(std::string_view text) {
   return out;
 }
 
-bool IsOneOf(std::string_view name, std::initializer_list<std::string_view> names) {
-  for (std::string_view candidate : names) {
-    if (name == candidate) return true;
+bool EqualsNoCase(std::string_view text, std::string_view lower) {
+  if (text.size() != lower.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (ToLower(text[i]) != lower[i]) return false;
   }
-  return false;
+  return true;
 }
 
-bool IsVoid(std::string_view name) {
-  return IsOneOf(name, {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-                        "source", "track", "wbr"});
-}
-// Elements whose content is not markup, and not shown.
-bool IsRawText(std::string_view name) { return IsOneOf(name, {"script", "style", "title", "textarea"}); }
-// What may stand in <head>: any other element ends a <head> whose end tag is missing.
-bool BelongsInHead(std::string_view name) {
-  return IsOneOf(name, {"title", "meta", "link", "style", "script", "base", "noscript", "template"});
-}
-bool IsParagraph(std::string_view name) {
-  return IsOneOf(name, {"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote", "hr", "pre", "dl",
-                        "address", "figure", "fieldset", "form"});
-}
-bool IsLineBlock(std::string_view name) {
-  return IsOneOf(name, {"div", "tr", "dt", "dd", "section", "article", "header", "footer", "nav", "aside",
-                        "main", "center", "caption", "figcaption", "details", "summary", "body", "html"});
+// What the converter needs to know of an element, found with one lookup per tag.
+enum ElementTrait : uint8_t {
+  kVoid = 1,           // has no end tag
+  kRawText = 2,        // its content is not markup, and not shown
+  kBelongsInHead = 4,  // may stand in <head>: any other element ends a <head> whose end tag is missing
+  kParagraph = 8,      // stands apart by an empty line
+  kLineBlock = 16,     // stands on lines of its own
+};
+
+struct Element {
+  std::string_view name;
+  uint8_t traits;
+};
+
+// Sorted by name, for a binary search.
+constexpr Element kElements[] = {
+    {"address", kParagraph},  {"area", kVoid},          {"article", kLineBlock},
+    {"aside", kLineBlock},    {"base", kVoid | kBelongsInHead}, {"blockquote", kParagraph},
+    {"body", kLineBlock},     {"br", kVoid},            {"caption", kLineBlock},
+    {"center", kLineBlock},   {"col", kVoid},           {"dd", kLineBlock},
+    {"details", kLineBlock},  {"div", kLineBlock},      {"dl", kParagraph},
+    {"dt", kLineBlock},       {"embed", kVoid},         {"fieldset", kParagraph},
+    {"figcaption", kLineBlock}, {"figure", kParagraph}, {"footer", kLineBlock},
+    {"form", kParagraph},     {"h1", kParagraph},       {"h2", kParagraph},
+    {"h3", kParagraph},       {"h4", kParagraph},       {"h5", kParagraph},
+    {"h6", kParagraph},       {"header", kLineBlock},   {"hr", kVoid | kParagraph},
+    {"html", kLineBlock},     {"img", kVoid},           {"input", kVoid},
+    {"link", kVoid | kBelongsInHead}, {"main", kLineBlock}, {"meta", kVoid | kBelongsInHead},
+    {"nav", kLineBlock},      {"noscript", kBelongsInHead}, {"p", kParagraph},
+    {"param", kVoid},         {"pre", kParagraph},      {"script", kRawText | kBelongsInHead},
+    {"section", kLineBlock},  {"source", kVoid},        {"style", kRawText | kBelongsInHead},
+    {"summary", kLineBlock},  {"table", kParagraph},    {"template", kBelongsInHead},
+    {"textarea", kRawText},   {"title", kRawText | kBelongsInHead}, {"tr", kLineBlock},
+    {"track", kVoid},         {"wbr", kVoid},
+};
+static_assert(std::is_sorted(std::begin(kElements), std::end(kElements),
+                             [](const Element& a, const Element& b) { return a.name < b.name; }));
+
+uint8_t TraitsOf(std::string_view name) {
+  const auto* found = std::lower_bound(std::begin(kElements), std::end(kElements), name,
+                                       [](const Element& element, std::string_view n) { return element.name < n; });
+  return found != std::end(kElements) && found->name == name ? found->traits : 0;
 }
 
 // Whitespace collapsed and trimmed: a link's text as the reader sees it.
@@ -62,17 +89,30 @@ std::string Collapsed(std::string_view text) {
   return out;
 }
 
+// Whether `text`, lower-cased and without whitespace, contains `pattern` (lower case, no whitespace).
+bool ContainsCompacted(std::string_view text, std::string_view pattern) {
+  for (size_t start = 0; start < text.size(); ++start) {
+    if (ToLower(text[start]) != pattern[0]) continue;
+    size_t matched = 1;
+    for (size_t at = start + 1; at < text.size() && matched < pattern.size(); ++at) {
+      if (IsSpace(text[at])) continue;
+      if (ToLower(text[at]) != pattern[matched]) break;
+      ++matched;
+    }
+    if (matched == pattern.size()) return true;
+  }
+  return false;
+}
+
 // Whether a style attribute hides its element: display:none or mso-hide:all, however spaced or cased
 // and whatever entities spell them.
 bool StyleHides(std::string_view style) {
   std::string decoded;
-  AppendDecodingEntities(style, decoded);
-  std::string compact;  // lower case, no whitespace
-  compact.reserve(decoded.size());
-  for (char c : decoded) {
-    if (!IsSpace(c)) compact += ToLower(c);
+  if (style.find('&') != std::string_view::npos) {  // rare: most styles are written plainly
+    AppendDecodingEntities(style, decoded);
+    style = decoded;
   }
-  return compact.find("display:none") != std::string::npos || compact.find("mso-hide:all") != std::string::npos;
+  return ContainsCompacted(style, "display:none") || ContainsCompacted(style, "mso-hide:all");
 }
 
 struct Tag {
@@ -132,7 +172,7 @@ class Converter {
       End(tag.name);
     } else {
       Start(tag);
-      if (IsRawText(tag.name)) SkipRawText(tag.name);
+      if (TraitsOf(tag.name) & kRawText) SkipRawText(tag.name);
     }
     return true;
   }
@@ -152,7 +192,7 @@ class Converter {
       }
       const size_t attribute_begin = at;
       while (at < html_.size() && !IsSpace(html_[at]) && html_[at] != '=' && html_[at] != '>') ++at;
-      const std::string attribute = Lowered(html_.substr(attribute_begin, at - attribute_begin));
+      const std::string_view attribute = html_.substr(attribute_begin, at - attribute_begin);
       while (at < html_.size() && IsSpace(html_[at])) ++at;
       std::string_view value;  // raw: entities are decoded only in the values used
       if (at < html_.size() && html_[at] == '=') {
@@ -160,13 +200,14 @@ class Converter {
         while (at < html_.size() && IsSpace(html_[at])) ++at;
         value = ReadAttributeValue(at);
       }
-      if (attribute == "href" || attribute == "alt") {
-        std::string& decoded = attribute == "href" ? tag.href : tag.alt;
+      const bool href = EqualsNoCase(attribute, "href");
+      if (href || EqualsNoCase(attribute, "alt")) {
+        std::string& decoded = href ? tag.href : tag.alt;
         decoded.clear();  // the last of repeated attributes counts
         AppendDecodingEntities(value, decoded);
       }
-      if (attribute == "hidden") tag.hidden = true;
-      if (attribute == "style") tag.hidden = tag.hidden || StyleHides(value);
+      if (EqualsNoCase(attribute, "hidden")) tag.hidden = true;
+      if (EqualsNoCase(attribute, "style")) tag.hidden = tag.hidden || StyleHides(value);
     }
     pos_ = at < html_.size() ? at + 1 : at;
     return tag;
@@ -210,14 +251,14 @@ class Converter {
   void Start(const Tag& tag) {
     const std::string& name = tag.name;
     if (skipped_) {
-      if (*skipped_ == "head" && !BelongsInHead(name)) {
+      if (*skipped_ == "head" && !(TraitsOf(name) & kBelongsInHead)) {
         skipped_.reset();  // <head> left open: this element starts the body
       } else {
         if (name == *skipped_) ++skip_depth_;
         return;
       }
     }
-    if (tag.hidden && IsVoid(name)) return;
+    if (tag.hidden && (TraitsOf(name) & kVoid)) return;
     if (name == "head" || name == "template" || tag.hidden) {
       skipped_ = name;
       skip_depth_ = 1;
@@ -268,9 +309,10 @@ class Converter {
   }
 
   void Block(std::string_view name) {
-    if (IsParagraph(name)) {
+    const uint8_t traits = TraitsOf(name);
+    if (traits & kParagraph) {
       writer_.ParagraphBreak();
-    } else if (IsLineBlock(name)) {
+    } else if (traits & kLineBlock) {
       writer_.LineBreak();
     }
   }
