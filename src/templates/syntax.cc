@@ -257,8 +257,6 @@ Result<std::vector<Node>> BuildTree(std::string_view source, const std::vector<T
   return root;
 }
 
-// The source with each standalone comment, set-delimiter and partial line (only blanks around the one
-// tag) reduced to its tag; an indented partial's tag renamed to carry the indentation.
 // Whether kainjow would make more than a few nodes of `text`, and may be handed it as one (TextRuns).
 bool WorthARun(std::string_view text) {
   size_t blanks = 0;
@@ -287,6 +285,9 @@ void AppendLine(std::string_view source, const Token* first, const Token* last, 
   }
 }
 
+// The source with each standalone comment, set-delimiter and partial line (only blanks around the one
+// tag) reduced to its tag; an indented partial's tag renamed to carry the indentation; with `runs`, the
+// runs of text named (TextRuns::kNamed).
 std::string Rewrite(std::string_view source, const std::vector<Token>& tokens,
                     std::vector<std::string>* runs = nullptr) {
   std::string out;
