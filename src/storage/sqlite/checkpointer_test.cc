@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -88,6 +89,35 @@ TEST(CheckpointerTest, PastTheRestartThresholdTheWalStartsOver) {
   // Commits go on until the WAL has started over at least once (a commit finds it small again).
   for (int round = 0; round < 50 && smallest_after_restart >= 50; ++round) InsertRows(*db);
   EXPECT_LT(smallest_after_restart, 50) << "the WAL grew to " << largest << " frames and never started over";
+}
+
+TEST(CheckpointerTest, CheckpointsThatMeetAreNoError) {
+  TempDir dir;
+  const std::string path = dir.File("c.db");
+  std::unique_ptr<Connection> db = Open(path);
+  ASSERT_TRUE(db->Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)").ok());
+  std::atomic<bool> writing = true;
+  std::atomic<int> busy = 0;
+  std::atomic<int> failed = 0;
+  auto checkpoint = [&] {
+    std::unique_ptr<Connection> own = Open(path);
+    while (writing) {
+      Result<Connection::CheckpointResult> done = own->Checkpoint();
+      if (!done.ok()) {
+        ++failed;
+      } else if (done->busy) {
+        ++busy;
+        EXPECT_EQ(done->copied_frames, 0);
+      }
+    }
+  };
+  std::thread first(checkpoint);
+  std::thread second(checkpoint);
+  InsertRows(*db);
+  writing = false;
+  first.join();
+  second.join();
+  EXPECT_EQ(failed, 0) << busy << " checkpoints met another";
 }
 
 }  // namespace

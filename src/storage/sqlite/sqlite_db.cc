@@ -250,6 +250,7 @@ Result<Connection::CheckpointResult> Connection::Checkpoint() {
   CheckpointResult result;
   const int rc =
       sqlite3_wal_checkpoint_v2(db_, "main", SQLITE_CHECKPOINT_PASSIVE, &result.wal_frames, &result.copied_frames);
+  if ((rc & 0xff) == SQLITE_BUSY) return CheckpointResult{.busy = true};
   if (rc != SQLITE_OK) return Error(rc, "checkpointing " + path_);
   return result;
 }

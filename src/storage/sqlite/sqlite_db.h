@@ -96,10 +96,13 @@ class Connection {
   void OnCommit(std::function<void(int wal_frames)> committed);
 
   // Copies the WAL back into the database as far as readers allow, never waiting for the writer
-  // (SQLite's passive checkpoint). The frames the WAL held and the frames now copied.
+  // (SQLite's passive checkpoint). The frames the WAL held and the frames now copied; or, when another
+  // connection's checkpoint is under way (the checkpointer's and the writer's can meet), nothing done
+  // and `busy` set: that one does the copying, so it is no error.
   struct CheckpointResult {
     int wal_frames = 0;
     int copied_frames = 0;
+    bool busy = false;
   };
   Result<CheckpointResult> Checkpoint();
   const std::string& path() const { return path_; }
