@@ -136,9 +136,12 @@ std::string RewriteLinks(std::string_view html, const std::function<std::string(
 std::string AddOpenPixel(std::string_view html, std::string_view pixel_url) {
   const std::string pixel = "<img src=\"" + std::string(pixel_url) +
                             "\" width=\"1\" height=\"1\" alt=\"\" style=\"display:block;border:0\">";
+  // The last "</body", searched for from the end, where it stands.
   size_t body_end = std::string_view::npos;
-  for (size_t at = FindNoCase(html, "</body"); at != std::string_view::npos; at = FindNoCase(html, "</body", at + 1))
-    body_end = at;
+  for (size_t at = html.rfind('<'); at != std::string_view::npos && body_end == std::string_view::npos;
+       at = at == 0 ? std::string_view::npos : html.rfind('<', at - 1)) {
+    if (StartsWithNoCase(html.substr(at), "</body")) body_end = at;
+  }
   if (body_end == std::string_view::npos) return std::string(html) + pixel;
   return std::string(html.substr(0, body_end)) + pixel + std::string(html.substr(body_end));
 }
