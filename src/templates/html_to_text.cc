@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/ascii.h"
 #include "templates/html_entities.h"
 #include "templates/plain_text_writer.h"
 
@@ -15,20 +16,11 @@ namespace {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-char ToLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 std::string Lowered(std::string_view text) {
   std::string out(text);
-  for (char& c : out) c = ToLower(c);
+  for (char& c : out) c = AsciiLowerChar(c);
   return out;
-}
-
-bool EqualsNoCase(std::string_view text, std::string_view lower) {
-  if (text.size() != lower.size()) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (ToLower(text[i]) != lower[i]) return false;
-  }
-  return true;
 }
 
 // What the converter needs to know of an element, found with one lookup per tag.
@@ -92,11 +84,11 @@ std::string Collapsed(std::string_view text) {
 // Whether `text`, lower-cased and without whitespace, contains `pattern` (lower case, no whitespace).
 bool ContainsCompacted(std::string_view text, std::string_view pattern) {
   for (size_t start = 0; start < text.size(); ++start) {
-    if (ToLower(text[start]) != pattern[0]) continue;
+    if (AsciiLowerChar(text[start]) != pattern[0]) continue;
     size_t matched = 1;
     for (size_t at = start + 1; at < text.size() && matched < pattern.size(); ++at) {
       if (IsSpace(text[at])) continue;
-      if (ToLower(text[at]) != pattern[matched]) break;
+      if (AsciiLowerChar(text[at]) != pattern[matched]) break;
       ++matched;
     }
     if (matched == pattern.size()) return true;
@@ -200,14 +192,14 @@ class Converter {
         while (at < html_.size() && IsSpace(html_[at])) ++at;
         value = ReadAttributeValue(at);
       }
-      const bool href = EqualsNoCase(attribute, "href");
-      if (href || EqualsNoCase(attribute, "alt")) {
+      const bool href = EqualsIgnoreCase(attribute, "href");
+      if (href || EqualsIgnoreCase(attribute, "alt")) {
         std::string& decoded = href ? tag.href : tag.alt;
         decoded.clear();  // the last of repeated attributes counts
         AppendDecodingEntities(value, decoded);
       }
-      if (EqualsNoCase(attribute, "hidden")) tag.hidden = true;
-      if (EqualsNoCase(attribute, "style")) tag.hidden = tag.hidden || StyleHides(value);
+      if (EqualsIgnoreCase(attribute, "hidden")) tag.hidden = true;
+      if (EqualsIgnoreCase(attribute, "style")) tag.hidden = tag.hidden || StyleHides(value);
     }
     pos_ = at < html_.size() ? at + 1 : at;
     return tag;

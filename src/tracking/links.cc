@@ -4,31 +4,25 @@
 #include <cstring>
 #include <optional>
 
+#include "base/ascii.h"
+
 namespace herald::tracking {
 namespace {
-
-// ASCII only, as HTML's tag and attribute names are; no locale lookup per byte.
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() &&
-         std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) { return Lower(a) == Lower(b); });
-}
 
 // `needle` is never empty. Its first character is found with memchr when it has no case (the '<' of a
 // tag), so a page is scanned from tag to tag, not byte by byte.
 size_t FindNoCase(std::string_view text, std::string_view needle, size_t from = 0) {
-  const char first = Lower(needle.front());
+  const char first = AsciiLowerChar(needle.front());
   const bool caseless = first < 'a' || first > 'z';
   for (size_t i = from; i + needle.size() <= text.size(); ++i) {
     if (caseless) {
       const void* hit = std::memchr(text.data() + i, first, text.size() - needle.size() + 1 - i);
       if (hit == nullptr) break;
       i = static_cast<size_t>(static_cast<const char*>(hit) - text.data());
-    } else if (Lower(text[i]) != first) {
+    } else if (AsciiLowerChar(text[i]) != first) {
       continue;
     }
-    if (StartsWithNoCase(text.substr(i + 1), needle.substr(1))) return i;
+    if (StartsWithIgnoreCase(text.substr(i + 1), needle.substr(1))) return i;
   }
   return std::string_view::npos;
 }
@@ -59,7 +53,7 @@ std::string DecodeReferences(std::string_view value) {
       bool replaced = false;
       for (auto [entity, c] : {std::pair{"&amp;", '&'}, {"&#38;", '&'}, {"&quot;", '"'}, {"&#39;", '\''}, {"&lt;", '<'},
                                {"&gt;", '>'}}) {
-        if (StartsWithNoCase(value.substr(i), entity)) {
+        if (StartsWithIgnoreCase(value.substr(i), entity)) {
           out += c;
           i += std::string_view(entity).size() - 1;
           replaced = true;
@@ -105,7 +99,7 @@ std::optional<Attribute> FindHref(std::string_view tag) {
       while (i < tag.size() && !IsSpace(tag[i]) && tag[i] != '>') ++i;
       value.value_end = i;
     }
-    if (name.size() == 4 && StartsWithNoCase(name, "href")) return value;
+    if (name.size() == 4 && StartsWithIgnoreCase(name, "href")) return value;
   }
   return std::nullopt;
 }
@@ -123,7 +117,7 @@ std::string RewriteLinks(std::string_view html, const std::function<std::string(
     std::optional<Attribute> href = FindHref(tag);
     if (!href || FindNoCase(tag, "data-herald-notrack") != std::string_view::npos) continue;
     const std::string url = DecodeReferences(tag.substr(href->value_begin, href->value_end - href->value_begin));
-    if (!StartsWithNoCase(url, "http://") && !StartsWithNoCase(url, "https://")) continue;
+    if (!StartsWithIgnoreCase(url, "http://") && !StartsWithIgnoreCase(url, "https://")) continue;
     out.append(html.substr(copied, at + href->value_begin - copied));
     out += rewrite(url);
     copied = at + href->value_end;
@@ -138,9 +132,12 @@ std::string AddOpenPixel(std::string_view html, std::string_view pixel_url) {
                             "\" width=\"1\" height=\"1\" alt=\"\" style=\"display:block;border:0\">";
   // The last "</body", searched for from the end, where it stands.
   size_t body_end = std::string_view::npos;
-  for (size_t at = html.rfind('<'); at != std::string_view::npos && body_end == std::string_view::npos;
+  for (size_t at = html.rfind('<'); at != std::string_view::npos;
        at = at == 0 ? std::string_view::npos : html.rfind('<', at - 1)) {
-    if (StartsWithNoCase(html.substr(at), "</body")) body_end = at;
+    if (StartsWithIgnoreCase(html.substr(at), "</body")) {
+      body_end = at;
+      break;
+    }
   }
   if (body_end == std::string_view::npos) return std::string(html) + pixel;
   return std::string(html.substr(0, body_end)) + pixel + std::string(html.substr(body_end));
