@@ -11,6 +11,8 @@ packages=(
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev libgoogle-perftools-dev libc-ares-dev libidn2-dev
   libkainjow-mustache-dev libphonenumber-dev libsimdjson-dev
+  # message bodies are stored zstd-compressed (src/storage/sqlite/bodies.h)
+  libzstd-dev
   # real peers and tools used by the tests and benchmarks
   postfix swaks python3-aiosmtpd curl wrk sqlite3 procps valgrind
   # SMTP relay clients (tests/integration/test_smtp_clients.py): msmtp; swaks's TLS (Net::SSLeay);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "base/digest.h"
+#include "base/random.h"
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/test_support.h"
 
@@ -46,15 +47,17 @@ class BodiesTest : public ::testing::Test {
   std::string Read(const std::string& id) {
     std::string raw;
     std::optional<std::string> parts;
+    std::string compression;
     {
-      auto stmt = db_->Prepare("SELECT raw, parts FROM message_bodies WHERE message_id = ?1");
+      auto stmt = db_->Prepare("SELECT raw, parts, compression FROM message_bodies WHERE message_id = ?1");
       EXPECT_TRUE(stmt.ok());
       stmt->Bind(1, id);
       EXPECT_TRUE(*stmt->Step());
       raw = stmt->Blob(0);
       if (!stmt->IsNull(1)) parts = std::string(stmt->Text(1));
+      compression = stmt->Text(2);
     }
-    Result<std::string> whole = AssembleBodySql(*db_, raw, parts);
+    Result<std::string> whole = AssembleBodySql(*db_, raw, parts, compression);
     EXPECT_TRUE(whole.ok()) << whole.status().ToString();
     return whole.ok() ? *whole : "";
   }
@@ -96,6 +99,60 @@ TEST_F(BodiesTest, PartsOutsideTheMessageAreRefused) {
   EXPECT_EQ(Insert("msg_1", "acc_a", raw, {{10, 5000, Sha256("x")}}).code(), Code::kInvalidArgument);
   const std::vector<SharedPart> overlapping = {{6, 4096, Sha256("a")}, {100, 4096, Sha256("b")}};
   EXPECT_EQ(Insert("msg_2", "acc_a", raw, overlapping).code(), Code::kInvalidArgument);
+}
+
+std::string RandomText(size_t size) {
+  std::string bytes(size, '\0');
+  RandomBytes(bytes.data(), size);
+  return bytes;
+}
+
+// An HTML message: markup and text repeated, as a rendered campaign is.
+std::string HtmlMessage(size_t rows) {
+  std::string html = "Content-Type: text/html\r\n\r\n<table>\r\n";
+  for (size_t i = 0; i < rows; ++i)
+    html += "<tr><td style=\"padding:12px\">Row " + std::to_string(i) + ": you may return any item.</td></tr>\r\n";
+  return html + "</table>\r\n";
+}
+
+TEST_F(BodiesTest, WhatCompressesIsStoredCompressedAndReadsBackWhole) {
+  const std::string alone = HtmlMessage(500);
+  const std::string shared = RandomText(6000);  // an attachment, which does not compress
+  const std::string with_part = HtmlMessage(300) + shared + HtmlMessage(10);
+  const size_t part_at = with_part.size() - shared.size() - HtmlMessage(10).size();
+  ASSERT_TRUE(Insert("msg_1", "acc_a", alone, {}).ok());
+  ASSERT_TRUE(Insert("msg_2", "acc_a", with_part, {{part_at, shared.size(), Sha256(shared)}}).ok());
+
+  EXPECT_EQ(Count("SELECT count(*) FROM message_bodies WHERE compression = 'zstd'"), 2);
+  EXPECT_LT(Count("SELECT length(raw) FROM message_bodies WHERE message_id = 'msg_1'"),
+            static_cast<int64_t>(alone.size() / 5));
+  EXPECT_EQ(Count("SELECT length(bytes) FROM body_parts"), static_cast<int64_t>(shared.size()));
+  EXPECT_EQ(Read("msg_1"), alone);
+  EXPECT_EQ(Read("msg_2"), with_part);
+}
+
+TEST_F(BodiesTest, WhatDoesNotCompressIsStoredAsItIs) {
+  const std::string random = RandomText(3000);
+  ASSERT_TRUE(Insert("msg_1", "acc_a", random, {}).ok());
+  ASSERT_TRUE(Insert("msg_2", "acc_a", "tiny\r\n", {}).ok());
+  EXPECT_EQ(Count("SELECT count(*) FROM message_bodies WHERE compression IS NULL"), 2);
+  EXPECT_EQ(Read("msg_1"), random);
+  EXPECT_EQ(Read("msg_2"), "tiny\r\n");
+}
+
+TEST_F(BodiesTest, ADamagedOrUnknownCompressionIsCorruption) {
+  Result<StoredBody> body = PrepareBody("msg_1", HtmlMessage(100), {});
+  ASSERT_TRUE(body.ok());
+  ASSERT_TRUE(body->compressed);
+  std::string damaged = body->bytes;
+  damaged[damaged.size() / 2] ^= 0x5a;
+  const std::string truncated = body->bytes.substr(0, body->bytes.size() - 10);
+  for (const std::string& frame : {damaged, truncated, std::string("not a frame")}) {
+    EXPECT_EQ(AssembleBodySql(*db_, frame, std::nullopt, kZstd).status().code(), Code::kCorruption);
+  }
+  EXPECT_EQ(AssembleBodySql(*db_, body->bytes, std::nullopt, "brotli").status().code(), Code::kCorruption);
+  // A body written before compression (NULL) is read as it is.
+  EXPECT_EQ(*AssembleBodySql(*db_, "raw bytes", std::nullopt, ""), "raw bytes");
 }
 
 TEST_F(BodiesTest, ADamagedPartsListIsCorruptionNotAGuess) {

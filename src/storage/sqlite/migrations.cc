@@ -398,7 +398,13 @@ CREATE UNIQUE INDEX body_parts_by_digest ON body_parts(account_id, digest);
 ALTER TABLE message_bodies ADD COLUMN parts TEXT;
 )sql";
 
-constexpr std::array<Migration, 11> kMigrations = {{
+// Compressed bodies (bodies.h): `compression` names how raw is stored — 'zstd', one zstd frame of the
+// body without its shared parts — or is NULL, as in every body written before, for bytes kept as they are.
+constexpr const char* kSchemaV12 = R"sql(
+ALTER TABLE message_bodies ADD COLUMN compression TEXT;
+)sql";
+
+constexpr std::array<Migration, 12> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
@@ -410,6 +416,7 @@ constexpr std::array<Migration, 11> kMigrations = {{
     {9, kSchemaV9},
     {10, kSchemaV10},
     {11, kSchemaV11},
+    {12, kSchemaV12},
 }};
 
 Status CheckNumbering(std::span<const Migration> migrations) {

@@ -31,11 +31,12 @@ auto ReadOne(Statement& stmt, std::string_view message_id, Extra extra)
   return extra(stmt, std::move(*record));
 }
 
-// The statement's columns after the message's are the body's raw and parts (bodies.h).
+// The statement's columns after the message's are the body's raw, parts and compression (bodies.h).
 Result<DeliveryItem> WithBody(Connection& db, const Statement& stmt, core::MessageRecord record) {
   std::optional<std::string_view> parts;
   if (!stmt.IsNull(kMessageColumnCount + 1)) parts = stmt.Text(kMessageColumnCount + 1);
-  Result<std::string> raw = AssembleBodySql(db, stmt.Blob(kMessageColumnCount), parts);
+  Result<std::string> raw =
+      AssembleBodySql(db, stmt.Blob(kMessageColumnCount), parts, stmt.Text(kMessageColumnCount + 2));
   if (!raw.ok()) return Status(raw.status().code(), record.id + ": " + raw.status().message());
   return DeliveryItem{std::move(record), std::move(*raw)};
 }
@@ -165,7 +166,7 @@ Result<MessagePage> SearchMessagesSql(Connection& db, const MessageQuery& query)
 Result<DeliveryItem> GetSandboxMessageSql(Connection& db, std::string_view account_id,
                                           std::string_view message_id) {
   Result<Statement> get = db.Prepare("SELECT " HERALD_MESSAGE_COLUMNS
-                                     ", b.raw, b.parts FROM messages m JOIN message_bodies b"
+                                     ", b.raw, b.parts, b.compression FROM messages m JOIN message_bodies b"
                                      " ON b.message_id = coalesce(m.body_id, m.id)"
                                      " WHERE m.id = ?1 AND m.account_id = ?2 AND m.captured_at IS NOT NULL");
   if (!get.ok()) return get.status();
@@ -217,7 +218,7 @@ Result<MessageRecipient> FindMessageRecipientSql(Connection& db, std::string_vie
 
 Result<DeliveryItem> LoadForDeliverySql(Connection& db, std::string_view message_id) {
   Result<Statement> load = db.Prepare("SELECT " HERALD_MESSAGE_COLUMNS
-                                      ", b.raw, b.parts FROM messages m JOIN message_bodies b"
+                                      ", b.raw, b.parts, b.compression FROM messages m JOIN message_bodies b"
                                       " ON b.message_id = coalesce(m.body_id, m.id)"
                                       " WHERE m.id = ?1");
   if (!load.ok()) return load.status();

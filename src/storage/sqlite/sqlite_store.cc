@@ -32,6 +32,23 @@ namespace herald::storage {
 namespace {
 
 using sqlite::Connection;
+using sqlite::PrepareBody;
+using sqlite::StoredBody;
+
+// A write's input with its body prepared (bodies.h), shared by the write and its completion. The body's
+// parts are views into `what`, which stays where it is.
+template <typename T>
+struct Prepared {
+  explicit Prepared(T input) : what(std::move(input)) {}
+  T what;
+  StoredBody body;
+};
+
+// Completes `done` with `status`, unless the write was fire-and-forget.
+template <typename Done>
+void Fail(Done& done, Status status) {
+  if (done) done(std::move(status));
+}
 
 class SqliteStore final : public Store {
  public:
@@ -68,10 +85,16 @@ class SqliteStore final : public Store {
 
   void InsertMessage(NewMessage message, TimePoint idempotency_since,
                      ResultCallback<InsertOutcome> done) override {
+    // The body is cut and compressed here, on the caller's thread, not by the one writer.
+    auto prepared = std::make_shared<Prepared<NewMessage>>(std::move(message));
+    Result<StoredBody> body = PrepareBody(prepared->what.record.id, prepared->what.raw, prepared->what.shared_parts);
+    if (!body.ok()) return Fail(done, body.status());
+    prepared->body = std::move(*body);
     auto outcome = std::make_shared<InsertOutcome>();
     writer_.Submit(
-        {[&clock = clock_, message = std::move(message), idempotency_since, outcome](Connection& db) {
-           return sqlite::InsertMessageSql(db, message, idempotency_since, clock.Now(), *outcome);
+        {[&clock = clock_, prepared, idempotency_since, outcome](Connection& db) {
+           return sqlite::InsertMessageSql(db, prepared->what, prepared->body, idempotency_since, clock.Now(),
+                                           *outcome);
          },
          [outcome, done = std::move(done)](Status status) {
            if (!done) return;  // fire and forget
@@ -84,9 +107,14 @@ class SqliteStore final : public Store {
   }
 
   void InsertMessageGroup(NewMessageGroup group, ResultCallback<std::vector<core::MessageStatus>> done) override {
+    auto prepared = std::make_shared<Prepared<NewMessageGroup>>(std::move(group));
+    const std::string_view owner = prepared->what.records.empty() ? "" : prepared->what.records.front().id;
+    Result<StoredBody> body = PrepareBody(owner, prepared->what.raw, {});
+    if (!body.ok()) return Fail(done, body.status());
+    prepared->body = std::move(*body);
     auto statuses = std::make_shared<std::vector<core::MessageStatus>>();
-    writer_.Submit({[group = std::move(group), statuses](Connection& db) {
-                      return sqlite::InsertMessageGroupSql(db, group, *statuses);
+    writer_.Submit({[prepared, statuses](Connection& db) {
+                      return sqlite::InsertMessageGroupSql(db, prepared->what, prepared->body, *statuses);
                     },
                     [statuses, done = std::move(done)](Status status) {
                       if (!done) return;

@@ -178,8 +178,8 @@ Status RevokeApiKeySql(Connection& db, std::string_view account_id, std::string_
   return Status::Ok();
 }
 
-Status InsertMessageSql(Connection& db, const NewMessage& message, TimePoint idempotency_since, TimePoint now,
-                        InsertOutcome& outcome) {
+Status InsertMessageSql(Connection& db, const NewMessage& message, const StoredBody& body,
+                        TimePoint idempotency_since, TimePoint now, InsertOutcome& outcome) {
   const core::MessageRecord& r = message.record;
   if (r.id.empty() || r.account_id.empty())
     return Status::InvalidArgument("a message needs an id and an account");
@@ -199,7 +199,7 @@ Status InsertMessageSql(Connection& db, const NewMessage& message, TimePoint ide
   HERALD_RETURN_IF_ERROR(InsertRecord(db, admitted->record, {}, written.profile.id));
 
   HERALD_RETURN_IF_ERROR(
-      Explain(InsertBodySql(db, r.id, r.account_id, message.raw, message.shared_parts), "storing the body of " + r.id));
+      Explain(InsertBodySql(db, r.id, r.account_id, body), "storing the body of " + r.id));
   HERALD_RETURN_IF_ERROR(
       Explain(InsertEventSql(db, r.id, r.account_id, admitted->first_event), "event of " + r.id));
 
@@ -217,7 +217,7 @@ Status InsertMessageSql(Connection& db, const NewMessage& message, TimePoint ide
   return Status::Ok();
 }
 
-Status InsertMessageGroupSql(Connection& db, const NewMessageGroup& group,
+Status InsertMessageGroupSql(Connection& db, const NewMessageGroup& group, const StoredBody& body,
                              std::vector<core::MessageStatus>& statuses) {
   if (group.records.empty()) return Status::InvalidArgument("a message group needs at least one record");
   const core::MessageRecord& owner = group.records.front();
@@ -238,7 +238,7 @@ Status InsertMessageGroupSql(Connection& db, const NewMessageGroup& group,
         InsertRecord(db, admitted->record, owns_body ? std::string_view() : std::string_view(owner.id)));
     statuses.push_back(admitted->record.status);
     if (owns_body) {
-      HERALD_RETURN_IF_ERROR(Explain(InsertBodySql(db, r.id, r.account_id, group.raw), "storing the body of " + r.id));
+      HERALD_RETURN_IF_ERROR(Explain(InsertBodySql(db, r.id, r.account_id, body), "storing the body of " + r.id));
     }
     HERALD_RETURN_IF_ERROR(
         Explain(InsertEventSql(db, r.id, r.account_id, admitted->first_event), "event of " + r.id));

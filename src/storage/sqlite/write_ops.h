@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "core/account.h"
+#include "storage/sqlite/bodies.h"
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/store.h"
 
@@ -26,12 +27,13 @@ Status InsertEventSql(Connection& db, std::string_view message_id, std::string_v
 Status CreateAccountSql(Connection& db, const core::Account& account, const core::ApiKey& first_key);
 Status CreateApiKeySql(Connection& db, const core::ApiKey& key);
 Status RevokeApiKeySql(Connection& db, std::string_view account_id, std::string_view key_id, TimePoint at);
-// `now` stamps the idempotency key's use. A record to a suppressed recipient is stored suppressed
-// (store.h, NewMessage).
-Status InsertMessageSql(Connection& db, const NewMessage& message, TimePoint idempotency_since, TimePoint now,
-                        InsertOutcome& outcome);
-// The first record owns the body; the others point at it with body_id. `statuses`: each record's, in order.
-Status InsertMessageGroupSql(Connection& db, const NewMessageGroup& group,
+// `body`: PrepareBody of the message's raw and shared parts (bodies.h). `now` stamps the idempotency key's
+// use. A record to a suppressed recipient is stored suppressed (store.h, NewMessage).
+Status InsertMessageSql(Connection& db, const NewMessage& message, const StoredBody& body,
+                        TimePoint idempotency_since, TimePoint now, InsertOutcome& outcome);
+// The first record owns the body (PrepareBody of the group's raw); the others point at it with body_id.
+// `statuses`: each record's, in order.
+Status InsertMessageGroupSql(Connection& db, const NewMessageGroup& group, const StoredBody& body,
                              std::vector<core::MessageStatus>& statuses);
 // `now` becomes updated_at, and captured_at when the attempt captured the message.
 // Appends an opened or clicked event to the message's timeline; NotFound when there is no such message.

@@ -166,7 +166,7 @@ TEST_F(WriterTest, TwoInsertsWithOneKeyInOneGroupGiveOneMessage) {
     message->record.idempotency_key = "same";
     message->record.created_at = message->record.updated_at = now;
     Submit(i, [message, now, &outcomes, i](Connection& db) {
-      return InsertMessageSql(db, *message, now - Duration(1000), now, outcomes[i]);
+      return InsertMessageSql(db, *message, StoredBody{}, now - Duration(1000), now, outcomes[i]);
     });
   }
   Submit(2, InsertT("x"));
