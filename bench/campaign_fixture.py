@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """The campaign of bench/campaign_send.sh (issue 6, acceptance 5): a 20 KB HTML order confirmation with 20
-variables (the same shape as src/templates/testing/campaign_fixture.h), and the trigger that bench/trigger_load.py
+variables (the same shape as src/templates/testing/campaign_fixture.h), and the trigger that bench/trigger_load.cc
 sends for a new recipient each time, with the trigger's data and a 100 KB PDF-like attachment.
 
 usage: campaign_fixture.py campaign > campaign.json      # the POST /v1/campaigns body
+       campaign_fixture.py trigger > trigger.json        # the POST /v1/messages body, EMAIL for the address
 """
 import base64
 import json
@@ -54,7 +55,7 @@ def trigger_template():
             "carrier": "bpost", "trackingUrl": "https://track.example.com/?id=A-10293",
             "supportEmail": "help@shop.example", "unsubscribeUrl": "https://shop.example/prefs?u=48213"}
     kilobytes = int(os.environ.get("ATTACHMENT_KB", "100"))  # 0: no attachment
-    # It starts with ATTACHMENT_MARK (whole base64 groups), where trigger_load.py can make each request's
+    # It starts with ATTACHMENT_MARK (whole base64 groups), where trigger_load can make each request's
     # attachment different (DISTINCT_ATTACHMENTS=1).
     attachment = base64.b64encode(b"HeraldMarker" + os.urandom(kilobytes * 1024 - 12)).decode() if kilobytes else ""
     body = {"campaign": "bench",
@@ -69,5 +70,7 @@ if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else ""
     if what == "campaign":
         print(json.dumps(campaign()))
+    elif what == "trigger":
+        sys.stdout.buffer.write(trigger_template().encode())
     else:
         sys.exit(__doc__)

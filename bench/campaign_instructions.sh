@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The campaign benchmark's work counted in instructions rather than time: Herald runs under callgrind,
-# which counts every instruction it executes, while bench/trigger_load.py sends the campaign_send.sh
+# which counts every instruction it executes, while bench/trigger_load.cc sends the campaign_send.sh
 # triggers (shared attachment unless told otherwise). Counting starts after a warm-up (the attachment
 # and the template seen once) and stops 2 s after the load, so the figure is Herald's instructions in
 # that window divided by the messages stored in it. Wall-clock rates on a shared VM wander by ±15 %;
@@ -25,10 +25,10 @@ data="$work/data"
 start_campaign_herald "$data" "$PORT" valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$OUT"
 count() { sqlite3 "$data/herald.db" "select count(*) from messages"; }
 
-$PY bench/trigger_load.py "$PORT" "$key" 4 2 >/dev/null  # warm-up, not counted
+send_triggers 4 2 >/dev/null  # warm-up, not counted
 before=$(count)
 callgrind_control --instr=on "$pid" >/dev/null 2>&1
-$PY bench/trigger_load.py "$PORT" "$key" "$CONNECTIONS" "$SECONDS_OF_LOAD" >/dev/null
+send_triggers "$CONNECTIONS" "$SECONDS_OF_LOAD" >/dev/null
 sleep 2  # capture delivery of the last messages
 callgrind_control --instr=off "$pid" >/dev/null 2>&1
 kill -TERM "$pid"

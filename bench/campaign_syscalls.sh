@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The campaign benchmark's system calls a message: Herald runs as in campaign_send.sh while
-# bench/trigger_load.py sends triggers; after a warm-up `perf trace -s` counts Herald's system calls for
+# bench/trigger_load.cc sends triggers; after a warm-up `perf trace -s` counts Herald's system calls for
 # WINDOW seconds, which are divided by the messages stored in that window. System calls are what this
 # benchmark's messages cost most on a VM (docs/benchmarks.md), and their count hardly wanders.
 # Needs root (perf trace).
@@ -19,7 +19,7 @@ data="$work/data"
 start_campaign_herald "$data" "$PORT"
 count() { sqlite3 "$data/herald.db" "select count(*) from messages"; }
 
-$PY bench/trigger_load.py "$PORT" "$key" "$CONNECTIONS" $((WINDOW + 6)) >/dev/null &
+send_triggers "$CONNECTIONS" $((WINDOW + 6)) >/dev/null &
 load=$!
 sleep 3  # warm-up: the attachment and the template seen, the WAL past its first checkpoint
 before=$(count)
