@@ -49,6 +49,12 @@ void PlainTextWriter::AddText(std::string_view text) {
       AddSpace();
       continue;
     }
+    if (word_.empty() && line_has_text_) {
+      if (size_t taken = PutWordsThatFit(text.substr(at))) {
+        at += taken;
+        continue;
+      }
+    }
     size_t end = at;
     unsigned char high_bits = 0;  // of the run's bytes: none set means ASCII, a byte a character
     while (end < text.size() && !kSpecialBytes[static_cast<unsigned char>(text[end])]) {
@@ -78,6 +84,33 @@ void PlainTextWriter::AddText(std::string_view text) {
       ++at;
     }
   }
+}
+
+size_t PlainTextWriter::PutWordsThatFit(std::string_view text) {
+  size_t taken = 0;                // the bytes of the words that fit, with the single spaces between them
+  size_t line_width = line_width_;  // with them
+  for (size_t at = 0;;) {
+    size_t end = at;
+    while (end < text.size() && static_cast<unsigned char>(text[end]) < 0x80 &&
+           !kSpecialBytes[static_cast<unsigned char>(text[end])]) {
+      ++end;
+    }
+    // A word ends at whitespace (at the text's end it may go on in the next text), and must fit.
+    if (end == at || end == text.size() || !IsAsciiSpace(text[end])) break;
+    const size_t space = taken > 0 || space_before_word_ ? 1 : 0;
+    if (line_width + space + (end - at) > width_) break;
+    line_width += space + (end - at);
+    taken = end;
+    // Only a single space between two words keeps the run going; other whitespace is AddText's.
+    if (text[end] != ' ' || end + 1 == text.size() || IsAsciiSpace(text[end + 1])) break;
+    at = end + 1;
+  }
+  if (taken == 0) return 0;
+  if (space_before_word_) out_ += ' ';
+  out_.append(text.substr(0, taken));
+  line_width_ = line_width;
+  space_before_word_ = false;
+  return taken;
 }
 
 void PlainTextWriter::AddSpace() {

@@ -41,6 +41,9 @@ class PlainTextWriter {
  private:
   void EndWord();
   void PutWord(std::string_view word, size_t width);  // onto the line, or the next one if it is full
+  // On a line with text, PutWord's result for the ASCII words at the start of `text` that fit on it,
+  // each followed by whitespace and one space apart, with one append; the bytes taken (0: none).
+  size_t PutWordsThatFit(std::string_view text);
   void StartLine();
   void EndLine();
 
