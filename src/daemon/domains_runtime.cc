@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "base/log.h"
+#include "base/thread_name.h"
 #include "daemon/resolver_options.h"
 
 namespace herald::daemon {
@@ -50,7 +51,10 @@ Result<std::unique_ptr<DomainsRuntime>> DomainsRuntime::Start(const config::Conf
         "registered; for development only, never in production");
   }
   asio::co_spawn(runtime->io_, runtime->RecheckLoop(config.domains.recheck_interval), asio::detached);
-  runtime->thread_ = std::thread([io = &runtime->io_] { io->run(); });
+  runtime->thread_ = std::thread([io = &runtime->io_] {
+    NameThisThread("domains");
+    io->run();
+  });
   return runtime;
 }
 

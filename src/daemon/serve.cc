@@ -26,6 +26,7 @@
 
 #include "api/api.h"
 #include "base/log.h"
+#include "base/thread_name.h"
 #include "config/config.h"
 #include "daemon/commands.h"
 #include "daemon/domains_runtime.h"
@@ -253,7 +254,10 @@ int Serve(const CommonOptions& options) {
     });
   };
   asio::post(delivery_io, [&] { dispatcher.Start(); });
-  std::thread delivery_thread([&] { delivery_io.run(); });
+  std::thread delivery_thread([&] {
+    NameThisThread("delivery");
+    delivery_io.run();
+  });
 
   // HTTP: the API on N threads.
   intake::Intake intake(*store, scheduled, (*domains)->directory(), clock, {config.messages.idempotency_window});
@@ -350,8 +354,13 @@ int Serve(const CommonOptions& options) {
             config.http.listen.host, server.port(), DeliveryDescription(config), *recovered);
 
   std::vector<std::thread> http_threads;
-  for (int i = 1; i < threads; ++i) http_threads.emplace_back([&] { http_io.run(); });
-  http_io.run();
+  for (int i = 1; i < threads; ++i) {
+    http_threads.emplace_back([&] {
+      NameThisThread("http");
+      http_io.run();
+    });
+  }
+  http_io.run();  // the main thread too, under the process's name
   for (std::thread& t : http_threads) t.join();
   (*domains)->Stop();  // the API is done with the domain service
   (*webhooks)->Stop();  // and with the webhook service

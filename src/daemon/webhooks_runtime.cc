@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 
 #include "base/log.h"
+#include "base/thread_name.h"
 
 namespace herald::daemon {
 namespace {
@@ -49,7 +50,10 @@ Result<std::unique_ptr<WebhooksRuntime>> WebhooksRuntime::Start(const config::Co
       store, secrets, clock, config.webhooks.allow_private_networks,
       [dispatcher = runtime->dispatcher_.get()] { dispatcher->Reload(); });
   asio::post(runtime->io_, [dispatcher = runtime->dispatcher_.get()] { dispatcher->Start(); });
-  runtime->thread_ = std::thread([io = &runtime->io_] { io->run(); });
+  runtime->thread_ = std::thread([io = &runtime->io_] {
+    NameThisThread("webhooks");
+    io->run();
+  });
   return runtime;
 }
 

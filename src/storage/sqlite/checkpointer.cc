@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "base/log.h"
+#include "base/thread_name.h"
 
 namespace herald::storage::sqlite {
 
@@ -40,6 +41,7 @@ void Checkpointer::Committed(Connection& writer, int wal_frames) {
 }
 
 void Checkpointer::Run() {
+  NameThisThread("checkpointer");
   for (;;) {
     {
       std::unique_lock lock(mutex_);

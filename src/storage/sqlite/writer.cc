@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "base/log.h"
+#include "base/thread_name.h"
 
 namespace herald::storage::sqlite {
 namespace {
@@ -67,6 +68,7 @@ void Writer::Submit(WriteOp op) {
 }
 
 void Writer::Run() {
+  NameThisThread("writer");
   std::vector<WriteOp> batch;
   for (;;) {
     {
