@@ -1,9 +1,9 @@
 #include "storage/sqlite/bodies.h"
 
+#include <nlohmann/json.hpp>
 #include <zstd.h>
 
 #include <memory>
-#include <nlohmann/json.hpp>
 
 namespace herald::storage::sqlite {
 namespace {
@@ -139,15 +139,16 @@ Status InsertBodySql(Connection& db, std::string_view message_id, std::string_vi
 Result<std::string> AssembleBodySql(Connection& db, std::string_view stored, std::optional<std::string_view> parts,
                                     std::string_view compression) {
   std::string decompressed;
+  std::string_view raw = stored;
   if (compression == kZstd) {
     Result<std::string> bytes = Decompress(stored);
     if (!bytes.ok()) return bytes.status();
     decompressed = std::move(*bytes);
+    raw = decompressed;
   } else if (!compression.empty()) {
     return Status::Corruption("a message body is compressed with " + std::string(compression) + ", unknown here");
   }
-  const std::string_view raw = compression.empty() ? stored : std::string_view(decompressed);
-  if (!parts) return compression.empty() ? std::string(raw) : std::move(decompressed);
+  if (!parts) return decompressed.empty() ? std::string(raw) : std::move(decompressed);
   const nlohmann::json places = nlohmann::json::parse(*parts, nullptr, /*allow_exceptions=*/false);
   if (!places.is_array()) return Status::Corruption("a message body's parts list is not a JSON array");
   std::string whole;

@@ -13,8 +13,9 @@
 // does not put in the WAL and the checkpointer does not copy again. PrepareBody runs on the caller's
 // thread, so the compressing is shared among the HTTP threads rather than done by the writer.
 //
-// Thread-safety: as the Connection given. Untrusted input: the bytes are stored as they are; a stored
-// parts list that does not fit its body is reported as Corruption, never read out of bounds.
+// Thread-safety: as the Connection given; PrepareBody on any thread. Untrusted input: the bytes are
+// stored as they are; a stored frame that does not decompress, or a parts list that does not fit its
+// body, is reported as Corruption, never read out of bounds.
 #pragma once
 
 #include <optional>
@@ -36,12 +37,13 @@ inline constexpr std::string_view kZstd = "zstd";
 
 // A body ready to be stored: what message_bodies keeps, and the shared parts that go to body_parts.
 struct StoredBody {
+  // Its digest and bytes are views into the message and parts given to PrepareBody, which must outlive it.
   struct Part {
-    size_t offset;            // where the part goes back into the uncompressed bytes
-    std::string_view digest;  // views into the message and parts given to PrepareBody, which must outlive this
+    size_t offset;  // where the part goes back into the uncompressed bytes
+    std::string_view digest;
     std::string_view bytes;
   };
-  std::string bytes;              // the message without its shared parts, compressed if `compressed`
+  std::string bytes;  // the message without its shared parts, compressed if `compressed`
   bool compressed = false;
   std::vector<Part> parts;
 };
@@ -57,10 +59,10 @@ Status InsertBodySql(Connection& db, std::string_view message_id, std::string_vi
 Status InsertBodySql(Connection& db, std::string_view message_id, std::string_view account_id,
                      std::string_view raw, std::span<const SharedPart> parts = {});
 
-// The whole message from a stored body: `raw` (a zstd frame if `compression` is kZstd, as it is if
-// empty) with the parts its `parts` column names (NULL: none) put back. Corruption when the frame does
-// not decompress, or the list is malformed or names a part that is missing.
-Result<std::string> AssembleBodySql(Connection& db, std::string_view raw, std::optional<std::string_view> parts,
+// The whole message from a stored body: `stored` (a zstd frame if `compression` is kZstd, the bytes as
+// they are if it is empty) with the parts its `parts` column names (NULL: none) put back. Corruption
+// when the frame does not decompress, or the list is malformed or names a part that is missing.
+Result<std::string> AssembleBodySql(Connection& db, std::string_view stored, std::optional<std::string_view> parts,
                                     std::string_view compression = {});
 
 }  // namespace herald::storage::sqlite
