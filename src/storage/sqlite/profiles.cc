@@ -69,8 +69,9 @@ Result<std::vector<std::string>> IdsWith(Connection& db, std::string_view table_
   }
 }
 
-Status WriteValues(Connection& db, const std::string& table_id, const core::Profile& p) {
-  {
+// The profile's values, found by attribute; `replace`: the profile had values before, which go first.
+Status WriteValues(Connection& db, const std::string& table_id, const core::Profile& p, bool replace) {
+  if (replace) {
     Result<Statement> clear = db.Prepare("DELETE FROM profile_values WHERE profile_id = ?1");
     if (!clear.ok()) return clear.status();
     clear->Bind(1, p.id);
@@ -88,10 +89,14 @@ Status WriteValues(Connection& db, const std::string& table_id, const core::Prof
 }
 
 // AlreadyExists when another profile of the table holds the value of one of `p`'s unique attributes.
-Status CheckUnique(Connection& db, const core::ProfileTable& table, const core::Profile& p) {
+// `looked_up`: an attribute and value whose holders the caller has just found to be none or `p` alone.
+Status CheckUnique(Connection& db, const core::ProfileTable& table, const core::Profile& p,
+                   std::pair<std::string_view, std::string_view> looked_up) {
   for (const core::AttributeDef& def : table.attributes) {
     if (!def.unique || !p.attributes.contains(def.name)) continue;
-    Result<std::vector<std::string>> holders = IdsWith(db, table.id, def.name, core::IndexText(p.attributes[def.name]), "", 2);
+    const std::string value = core::IndexText(p.attributes[def.name]);
+    if (def.name == looked_up.first && value == looked_up.second) continue;
+    Result<std::vector<std::string>> holders = IdsWith(db, table.id, def.name, value, "", 2);
     if (!holders.ok()) return holders.status();
     for (const std::string& id : *holders) {
       if (id != p.id) return Status::AlreadyExists(def.name + ": the value belongs to another profile");
@@ -172,7 +177,7 @@ Status UpsertProfileSql(Connection& db, const ProfileWrite& w, ProfileWriteOutco
   profile.key = w.table.kind == core::ProfileTableKind::kCustom ? core::IndexText(profile.attributes[w.table.key])
                                                                 : profile.id;
   profile.updated_at = w.now;
-  HERALD_RETURN_IF_ERROR(CheckUnique(db, w.table, profile));
+  HERALD_RETURN_IF_ERROR(CheckUnique(db, w.table, profile, {w.lookup_attribute, w.lookup_value}));
 
   Result<Statement> write = db.Prepare(
       "INSERT INTO profiles (" HERALD_PROFILE_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
@@ -189,7 +194,7 @@ Status UpsertProfileSql(Connection& db, const ProfileWrite& w, ProfileWriteOutco
   if (status.code() == Code::kNotFound) return Status::NotFound("no profile table " + w.table.id);
   if (status.code() == Code::kAlreadyExists) return Status::AlreadyExists(w.table.key + ": the value belongs to another profile");
   HERALD_RETURN_IF_ERROR(status);
-  HERALD_RETURN_IF_ERROR(WriteValues(db, w.table.id, profile));
+  HERALD_RETURN_IF_ERROR(WriteValues(db, w.table.id, profile, !outcome.created));
   outcome.profile = std::move(profile);
   return Status::Ok();
 }
