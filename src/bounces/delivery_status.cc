@@ -3,6 +3,7 @@
 #include <array>
 #include <utility>
 
+#include "base/ascii.h"
 #include "base/printable.h"
 #include "bounces/text_scan.h"
 #include "core/address.h"
@@ -74,8 +75,8 @@ RecipientEvidence EvidenceOf(const RecipientFields& fields) {
 }  // namespace
 
 bool IsRecipientFieldName(std::string_view name) {
-  return mime::EqualsIgnoreCase(name, "Final-Recipient") ||
-         mime::EqualsIgnoreCase(name, "Original-Recipient");
+  return EqualsIgnoreCase(name, "Final-Recipient") ||
+         EqualsIgnoreCase(name, "Original-Recipient");
 }
 
 std::vector<RecipientEvidence> ReadDeliveryStatus(std::string_view body, const FieldLimits& limits,
@@ -95,8 +96,8 @@ std::vector<RecipientEvidence> ReadDeliveryStatus(std::string_view body, const F
     bool described = false;  // an Action, Status or Diagnostic-Code came after the current Final-Recipient
     for (const Field& field : group) {
       std::string_view name = field.name;
-      bool is_final = mime::EqualsIgnoreCase(name, "Final-Recipient");
-      bool is_original = mime::EqualsIgnoreCase(name, "Original-Recipient");
+      bool is_final = EqualsIgnoreCase(name, "Final-Recipient");
+      bool is_original = EqualsIgnoreCase(name, "Original-Recipient");
       // A second recipient field in one group starts the next recipient; so does an Original-Recipient
       // after a Final-Recipient that has been described (some write Final- before Original-Recipient).
       if ((is_final && !current.final_recipient.empty()) ||
@@ -109,12 +110,12 @@ std::vector<RecipientEvidence> ReadDeliveryStatus(std::string_view body, const F
         current.final_recipient = field.value;
       } else if (is_original) {
         current.original_recipient = field.value;
-      } else if (mime::EqualsIgnoreCase(name, "X-Actual-Recipient")) {
+      } else if (EqualsIgnoreCase(name, "X-Actual-Recipient")) {
         current.actual_recipient = field.value;
       } else {
-        std::string_view* slot = mime::EqualsIgnoreCase(name, "Action")            ? &current.action
-                                 : mime::EqualsIgnoreCase(name, "Status")          ? &current.status
-                                 : mime::EqualsIgnoreCase(name, "Diagnostic-Code") ? &current.diagnostic
+        std::string_view* slot = EqualsIgnoreCase(name, "Action")            ? &current.action
+                                 : EqualsIgnoreCase(name, "Status")          ? &current.status
+                                 : EqualsIgnoreCase(name, "Diagnostic-Code") ? &current.diagnostic
                                                                                    : nullptr;
         if (slot == nullptr) continue;
         *slot = field.value;

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "base/ascii.h"
 #include "bounces/text_scan.h"
 #include "mime/text_checks.h"
 
@@ -110,7 +111,7 @@ std::vector<std::vector<Field>> ReadFieldGroups(std::string_view text, const Fie
 
 const std::string* FindField(const std::vector<Field>& fields, std::string_view name) {
   for (const Field& field : fields) {
-    if (mime::EqualsIgnoreCase(field.name, name)) return &field.value;
+    if (EqualsIgnoreCase(field.name, name)) return &field.value;
   }
   return nullptr;
 }
@@ -118,7 +119,7 @@ const std::string* FindField(const std::vector<Field>& fields, std::string_view 
 std::vector<std::string_view> FindFields(const std::vector<Field>& fields, std::string_view name) {
   std::vector<std::string_view> values;
   for (const Field& field : fields) {
-    if (mime::EqualsIgnoreCase(field.name, name)) values.push_back(field.value);
+    if (EqualsIgnoreCase(field.name, name)) values.push_back(field.value);
   }
   return values;
 }

@@ -4,6 +4,7 @@
 #include <array>
 #include <optional>
 
+#include "base/ascii.h"
 #include "bounces/fields.h"
 #include "bounces/signals.h"
 #include "bounces/text_scan.h"
@@ -31,7 +32,7 @@ std::string_view StripDecoration(std::string_view text) {
 }
 
 bool EndsWithWord(std::string_view text, std::string_view word) {
-  if (text.size() < word.size() || !mime::EqualsIgnoreCase(text.substr(text.size() - word.size()), word))
+  if (text.size() < word.size() || !EqualsIgnoreCase(text.substr(text.size() - word.size()), word))
     return false;
   if (text.size() == word.size()) return true;
   char before = text[text.size() - word.size() - 1];
@@ -143,7 +144,7 @@ Role RoleOf(std::string_view line, size_t offset, bool line_names_contact) {
   // The line starts with it, maybe after codes: "<x@y>: 550 …", "  x@y", "554 <x@y>... Unavailable".
   if (WithoutLeadingCodes(before).empty()) return Role::kRecipient;
   // A summary of the original ("  To: someone") names who it was sent to, not who failed.
-  if (mime::StartsWithIgnoreCase(Trim(line), "to:") || mime::StartsWithIgnoreCase(Trim(line), "cc:"))
+  if (StartsWithIgnoreCase(Trim(line), "to:") || StartsWithIgnoreCase(Trim(line), "cc:"))
     return Role::kMentioned;
   static constexpr std::array<std::string_view, 14> kRecipientLeads = {
       "to",      "recipient", "recipients", "address",   "addresses", "rcpt",      "user",
@@ -245,7 +246,7 @@ std::vector<Recipient> ChooseRecipients(const std::vector<Mention>& mentions,
 bool IsAddressOnlyLine(std::string_view line) {
   std::string rest = WithoutAddresses(line);
   std::string_view remaining = StripDecoration(rest);
-  return remaining.empty() || mime::EqualsIgnoreCase(remaining, "mailto");
+  return remaining.empty() || EqualsIgnoreCase(remaining, "mailto");
 }
 
 struct LineRange {

@@ -4,6 +4,7 @@
 #include <exception>
 #include <utility>
 
+#include "base/ascii.h"
 #include "base/printable.h"
 #include "bounces/delivery_status.h"
 #include "bounces/feedback_report.h"
@@ -61,7 +62,7 @@ std::string WithoutMimeStructure(std::string_view body) {
   bool in_part_header = false;
   for (std::string_view line : Lines(body)) {
     bool boundary = line.starts_with("--") && line.size() > 2 && line.find(' ') == std::string_view::npos;
-    bool content_field = IsFieldLine(line) && mime::StartsWithIgnoreCase(line, "Content-");
+    bool content_field = IsFieldLine(line) && StartsWithIgnoreCase(line, "Content-");
     bool continuation = in_part_header && !line.empty() && (line[0] == ' ' || line[0] == '\t');
     in_part_header = boundary || ((content_field || continuation) && in_part_header);
     if (boundary || (in_part_header && (content_field || continuation))) continue;

@@ -4,6 +4,7 @@
 #include <array>
 #include <utility>
 
+#include "base/ascii.h"
 #include "core/address.h"
 #include "mime/text_checks.h"
 
@@ -98,7 +99,7 @@ std::optional<smtp::RepliedCommand> CommandAt(std::string_view text, size_t at,
                                               const std::array<CommandWord, N>& words, bool any_case) {
   std::string_view rest = text.substr(at);
   for (const CommandWord& entry : words) {
-    bool starts = any_case ? mime::StartsWithIgnoreCase(rest, entry.word) : rest.starts_with(entry.word);
+    bool starts = any_case ? StartsWithIgnoreCase(rest, entry.word) : rest.starts_with(entry.word);
     size_t end = at + entry.word.size();
     if (starts && (end >= text.size() || !IsAlpha(text[end]))) return entry.command;
   }
@@ -131,14 +132,14 @@ size_t FindIgnoreCase(std::string_view text, std::string_view needle, size_t fro
   if (needle.empty()) return from <= text.size() ? from : std::string_view::npos;
   char first = Lower(needle.front());
   for (size_t i = from; i + needle.size() <= text.size(); ++i) {
-    if (Lower(text[i]) == first && mime::EqualsIgnoreCase(text.substr(i, needle.size()), needle)) return i;
+    if (Lower(text[i]) == first && EqualsIgnoreCase(text.substr(i, needle.size()), needle)) return i;
   }
   return std::string_view::npos;
 }
 
 bool EqualsAnyIgnoreCase(std::string_view text, std::initializer_list<std::string_view> candidates) {
   return std::any_of(candidates.begin(), candidates.end(),
-                     [&](std::string_view candidate) { return mime::EqualsIgnoreCase(text, candidate); });
+                     [&](std::string_view candidate) { return EqualsIgnoreCase(text, candidate); });
 }
 
 bool ContainsAnyIgnoreCase(std::string_view text, const std::vector<std::string_view>& needles) {
@@ -196,7 +197,7 @@ std::string WithoutAddresses(std::string_view text) {
   return rest;
 }
 
-bool SameAddress(std::string_view a, std::string_view b) { return mime::EqualsIgnoreCase(a, b); }
+bool SameAddress(std::string_view a, std::string_view b) { return EqualsIgnoreCase(a, b); }
 
 FoundCodes FindCodes(std::string_view text, std::string_view classes) {
   FoundCodes codes;
@@ -270,7 +271,7 @@ std::string HtmlToText(std::string_view html, size_t max_bytes) {
       if (close == std::string_view::npos) break;
       std::string_view tag = html.substr(i + 1, close - i - 1);
       for (std::string_view line_break : kBreaks) {
-        if (mime::StartsWithIgnoreCase(tag, line_break) &&
+        if (StartsWithIgnoreCase(tag, line_break) &&
             (tag.size() == line_break.size() || !IsAlpha(tag[line_break.size()]))) {
           text += '\n';
           break;
@@ -281,7 +282,7 @@ std::string HtmlToText(std::string_view html, size_t max_bytes) {
     }
     if (html[i] == '&') {
       auto entity = std::find_if(kEntities.begin(), kEntities.end(), [&](const auto& known) {
-        return mime::StartsWithIgnoreCase(html.substr(i), known.first);
+        return StartsWithIgnoreCase(html.substr(i), known.first);
       });
       if (entity != kEntities.end()) {
         text += entity->second;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/ascii.h"
+
 namespace herald::core {
 namespace {
 
@@ -19,11 +21,6 @@ bool IsToken(std::string_view token) {
   return token.size() == kTokenLength && std::all_of(token.begin(), token.end(), IsTokenChar);
 }
 
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return Lower(x) == Lower(y); });
-}
-
 }  // namespace
 
 std::optional<std::string> VerpAddress(std::string_view message_id, std::string_view domain) {
@@ -37,9 +34,9 @@ std::optional<std::string> VerpAddress(std::string_view message_id, std::string_
 
 std::optional<std::string> ParseVerpAddress(std::string_view address, std::string_view domain) {
   size_t at = address.rfind('@');
-  if (at == std::string_view::npos || !EqualsIgnoringCase(address.substr(at + 1), domain)) return std::nullopt;
+  if (at == std::string_view::npos || !EqualsIgnoreCase(address.substr(at + 1), domain)) return std::nullopt;
   std::string_view local = address.substr(0, at);
-  if (!EqualsIgnoringCase(local.substr(0, kVerpLocalPrefix.size()), kVerpLocalPrefix)) return std::nullopt;
+  if (!EqualsIgnoreCase(local.substr(0, kVerpLocalPrefix.size()), kVerpLocalPrefix)) return std::nullopt;
   std::string_view token = local.substr(kVerpLocalPrefix.size());
   if (!IsToken(token)) return std::nullopt;
   std::string id(kIdPrefix);

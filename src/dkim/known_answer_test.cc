@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "base/ascii.h"
 #include "dkim/body_hash.h"
 #include "dkim/dkim_test_util.h"
 #include "dkim/message_fields.h"
@@ -48,7 +49,7 @@ std::vector<std::string_view> SignatureFields(std::string_view signed_message) {
   EXPECT_TRUE(parts.ok());
   if (!parts.ok()) return fields;
   for (const HeaderField& field : parts->fields) {
-    if (EqualsIgnoringCase(field.name, "DKIM-Signature")) fields.push_back(field.text);
+    if (EqualsIgnoreCase(field.name, "DKIM-Signature")) fields.push_back(field.text);
   }
   return fields;
 }

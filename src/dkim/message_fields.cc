@@ -4,6 +4,8 @@
 #include <map>
 #include <string>
 
+#include "base/ascii.h"
+
 namespace herald::dkim {
 namespace {
 
@@ -17,11 +19,6 @@ std::string_view FieldName(std::string_view field) {
   std::string_view name = field.substr(0, colon);
   while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
   return name;
-}
-
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return Lower(x) == Lower(y); });
 }
 
 Result<MessageParts> SplitMessage(std::string_view message) {
@@ -59,7 +56,7 @@ std::vector<std::string_view> SelectFields(const std::vector<HeaderField>& field
     size_t& above = next_from.try_emplace(key, fields.size()).first->second;
     while (above > 0) {
       --above;
-      if (EqualsIgnoringCase(fields[above].name, name)) {
+      if (EqualsIgnoreCase(fields[above].name, name)) {
         selected.push_back(fields[above].text);
         break;
       }

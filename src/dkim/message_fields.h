@@ -38,7 +38,4 @@ std::vector<std::string_view> SelectFields(const std::vector<HeaderField>& field
 // The name of a header field: what stands before its colon, trailing whitespace dropped; "" without a colon.
 std::string_view FieldName(std::string_view field);
 
-// ASCII case-insensitive equality, as header field names compare.
-bool EqualsIgnoringCase(std::string_view a, std::string_view b);
-
 }  // namespace herald::dkim

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "base/ascii.h"
+
 namespace herald::dkim {
 namespace {
 
@@ -60,9 +62,9 @@ TEST(MessageFieldsTest, SelectsRepeatedFieldsFromTheBottomUp) {
 }
 
 TEST(MessageFieldsTest, ComparesNamesIgnoringAsciiCase) {
-  EXPECT_TRUE(EqualsIgnoringCase("Message-ID", "message-id"));
-  EXPECT_FALSE(EqualsIgnoringCase("From", "From "));
-  EXPECT_FALSE(EqualsIgnoringCase("", "From"));
+  EXPECT_TRUE(EqualsIgnoreCase("Message-ID", "message-id"));
+  EXPECT_FALSE(EqualsIgnoreCase("From", "From "));
+  EXPECT_FALSE(EqualsIgnoreCase("", "From"));
   EXPECT_EQ(FieldName("Subject \t: x"), "Subject");
   EXPECT_EQ(FieldName("no colon"), "");
 }

@@ -1,5 +1,6 @@
 #include "dkim/signature.h"
 
+#include "base/ascii.h"
 #include "dkim/base64.h"
 #include "dkim/message_fields.h"
 #include "dkim/tag_list.h"
@@ -11,7 +12,7 @@ constexpr std::string_view kSignatureFieldName = "DKIM-Signature";
 
 // The tag list of a DKIM-Signature field: its value, without the final CRLF.
 Result<std::string_view> SignatureTagText(std::string_view signature_field) {
-  if (!EqualsIgnoringCase(FieldName(signature_field), kSignatureFieldName)) {
+  if (!EqualsIgnoreCase(FieldName(signature_field), kSignatureFieldName)) {
     return Status::InvalidArgument("not a DKIM-Signature header field");
   }
   std::string_view text = signature_field.substr(signature_field.find(':') + 1);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "base/ascii.h"
+
 namespace herald::dkim {
 namespace {
 
@@ -36,7 +38,7 @@ std::vector<std::string_view> SignedFieldNames(const std::vector<HeaderField>& f
   std::vector<std::string_view> names;
   for (const SignedField& signed_field : kSignedFields) {
     auto occurrences = std::count_if(fields.begin(), fields.end(), [&](const HeaderField& field) {
-      return EqualsIgnoringCase(field.name, signed_field.name);
+      return EqualsIgnoreCase(field.name, signed_field.name);
     });
     names.insert(names.end(), static_cast<size_t>(occurrences) + (signed_field.over_signed ? 1 : 0),
                  signed_field.name);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "base/ascii.h"
 #include "dkim/base64.h"
 #include "dkim/body_hash.h"
 #include "dkim/message_fields.h"
@@ -62,7 +63,7 @@ Result<std::string> Signer::Sign(std::string_view message, TimePoint now) const 
   Result<MessageParts> parts = SplitMessage(message);
   if (!parts.ok()) return parts.status();
   if (std::none_of(parts->fields.begin(), parts->fields.end(),
-                   [](const HeaderField& field) { return EqualsIgnoringCase(field.name, "From"); })) {
+                   [](const HeaderField& field) { return EqualsIgnoreCase(field.name, "From"); })) {
     return Status::InvalidArgument("the message has no From: field to sign");
   }
   std::vector<std::string_view> names = SignedFieldNames(parts->fields);

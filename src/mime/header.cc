@@ -3,6 +3,7 @@
 #include <array>
 #include <string_view>
 
+#include "base/ascii.h"
 #include "base/printable.h"
 #include "mime/header_writer.h"
 #include "mime/text_checks.h"

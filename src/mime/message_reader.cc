@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "base/ascii.h"
 #include "mime/gmime_support.h"
 #include "mime/text_checks.h"
 

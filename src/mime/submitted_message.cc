@@ -6,6 +6,7 @@
 #include <ctime>
 #include <utility>
 
+#include "base/ascii.h"
 #include "base/printable.h"
 #include "core/message_labels.h"
 #include "mime/gmime_support.h"

@@ -26,11 +26,6 @@ bool IsAscii(std::string_view text);
 // RFC 5322 atext: letters, digits and !#$%&'*+-/=?^_`{|}~.
 bool IsAtext(unsigned char c);
 
-// ASCII case-insensitive equality.
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
-// ASCII case-insensitive prefix test.
-bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix);
-
 // Eight bytes at a time: load them, then ask whether any is ≥ 0x80, NUL, or a given byte.
 inline uint64_t LoadEight(const char* bytes) {
   uint64_t word;

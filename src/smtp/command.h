@@ -32,7 +32,6 @@ struct CommandLine {
 // "MAIL FROM:<a@b>" → {"MAIL", "FROM:<a@b>"}. Trailing spaces and tabs are dropped first.
 CommandLine SplitCommandLine(std::string_view line);
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 bool HasNonAscii(std::string_view text);
 
 enum class ArgumentError {

@@ -4,6 +4,8 @@
 
 #include <limits>
 
+#include "base/ascii.h"
+
 namespace herald::smtp {
 namespace {
 

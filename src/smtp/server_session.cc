@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/ascii.h"
 #include "smtp/command.h"
 #include "smtp/sasl.h"
 
