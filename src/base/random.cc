@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 
 namespace herald {
 namespace {
@@ -76,17 +77,36 @@ std::string Base32(std::string_view bytes) {
 }
 
 std::string NewId(std::string_view prefix, TimePoint now) {
-  // 16 bytes: 6 of big-endian milliseconds, 10 random; 128 bits → 26 base32 characters.
-  unsigned char raw[16];
+  // 16 bytes: 6 of big-endian milliseconds, 10 random; 128 bits → 26 base32 characters. Within one
+  // millisecond the next id is the last one plus one (as ULID's monotonic mode), so the ids this process
+  // makes sort in the order it made them: rows listed by id come out in the order they were created.
+  // A forked child starts afresh, so that it never makes the ids its parent makes next.
+  static std::mutex mutex;
+  static std::array<unsigned char, 16> last{};  // guarded by mutex
+  static uint64_t last_generation = 0;          // guarded by mutex
+  std::array<unsigned char, 16> raw;
   uint64_t ms = static_cast<uint64_t>(ToUnixMillis(now));
   for (int i = 5; i >= 0; --i) {
     raw[i] = static_cast<unsigned char>(ms & 0xff);
     ms >>= 8;
   }
-  RandomBytes(raw + 6, 10);
+  {
+    std::lock_guard lock(mutex);
+    const uint64_t generation = fork_generation.load(std::memory_order_relaxed);
+    if (std::memcmp(raw.data(), last.data(), 6) == 0 && generation == last_generation) {
+      raw = last;
+      for (int i = 15; i >= 6; --i) {  // plus one; ten bytes do not run out within a millisecond
+        if (++raw[i] != 0) break;
+      }
+    } else {
+      RandomBytes(raw.data() + 6, 10);
+    }
+    last = raw;
+    last_generation = fork_generation.load(std::memory_order_relaxed);  // RandomBytes may have set up its handler
+  }
   std::string id(prefix);
   id += '_';
-  id += Base32(std::string_view(reinterpret_cast<const char*>(raw), sizeof raw));
+  id += Base32(std::string_view(reinterpret_cast<const char*>(raw.data()), raw.size()));
   return id;
 }
 

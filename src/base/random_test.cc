@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <mutex>
 #include <set>
@@ -28,6 +30,17 @@ TEST(Ids, AreUniqueAndSortByCreationTime) {
     EXPECT_TRUE(seen.insert(id).second);
     previous = id;
   }
+}
+
+TEST(Ids, MadeWithinOneMillisecondSortInTheOrderTheyWereMade) {
+  const TimePoint now = FromUnixMillis(1'700'000'000'000);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 1000; ++i) ids.push_back(NewId("row", now));
+  EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size());
+  // The millisecond stays in front: a later one sorts after, an earlier one before.
+  EXPECT_GT(NewId("row", now + std::chrono::milliseconds(1)), ids.back());
+  EXPECT_LT(NewId("row", now - std::chrono::milliseconds(1)), ids.front());
 }
 
 TEST(Secrets, CarryTheirPrefixAnd256Bits) {
