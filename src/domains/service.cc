@@ -42,6 +42,7 @@ DomainService::DomainService(storage::Store& store, dns::Resolver& resolver, con
       settings_(std::move(settings)) {}
 
 Status DomainService::LoadDirectory() {
+  std::lock_guard lock(load_mutex_);
   Result<std::vector<core::SendingDomain>> all = store_.ListAllDomains();
   if (!all.ok()) return all.status();
   directory_.Load(*all);

@@ -19,6 +19,7 @@
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange without it
 // clang-format on
 #include <boost/asio/awaitable.hpp>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 
@@ -71,6 +72,9 @@ class DomainService {
   DomainDirectory& directory_;
   const Clock& clock_;
   const ServiceSettings settings_;
+  // Held while the directory is read from the store and put in place, so that a load which read
+  // earlier (a re-check's, on the domains thread) never replaces one which read a later change.
+  std::mutex load_mutex_;
 };
 
 }  // namespace herald::domains
