@@ -13,7 +13,6 @@ namespace {
 
 constexpr size_t kMaxAddressesRemoved = 1000;
 
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
@@ -126,15 +125,6 @@ std::string_view Trim(std::string_view text) {
   while (!text.empty() && IsSpace(text.front())) text.remove_prefix(1);
   while (!text.empty() && IsSpace(text.back())) text.remove_suffix(1);
   return text;
-}
-
-size_t FindIgnoreCase(std::string_view text, std::string_view needle, size_t from) {
-  if (needle.empty()) return from <= text.size() ? from : std::string_view::npos;
-  char first = Lower(needle.front());
-  for (size_t i = from; i + needle.size() <= text.size(); ++i) {
-    if (Lower(text[i]) == first && EqualsIgnoreCase(text.substr(i, needle.size()), needle)) return i;
-  }
-  return std::string_view::npos;
 }
 
 bool EqualsAnyIgnoreCase(std::string_view text, std::initializer_list<std::string_view> candidates) {

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/ascii.h"
 #include "smtp/bounce_classification.h"
 
 namespace herald::bounces {
@@ -21,8 +22,7 @@ std::vector<std::string_view> Lines(std::string_view text);
 
 std::string_view Trim(std::string_view text);
 
-// The offset of the first ASCII-case-insensitive occurrence of `needle` at or after `from`, or npos.
-size_t FindIgnoreCase(std::string_view text, std::string_view needle, size_t from = 0);
+// FindIgnoreCase (base/ascii.h) answering whether there is one.
 inline bool ContainsIgnoreCase(std::string_view text, std::string_view needle) {
   return FindIgnoreCase(text, needle) != std::string_view::npos;
 }

@@ -10,10 +10,9 @@ namespace {
 constexpr std::string_view kIdPrefix = "msg_";
 constexpr size_t kTokenLength = 26;
 
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 // Crockford base32 as ids use it (base/random.h): digits and letters without i, l, o, u.
 bool IsTokenChar(char c) {
-  c = Lower(c);
+  c = AsciiLowerChar(c);
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z' && c != 'i' && c != 'l' && c != 'o' && c != 'u');
 }
 
@@ -26,7 +25,7 @@ bool IsToken(std::string_view token) {
 std::optional<std::string> VerpAddress(std::string_view message_id, std::string_view domain) {
   if (!message_id.starts_with(kIdPrefix) || !IsToken(message_id.substr(kIdPrefix.size()))) return std::nullopt;
   std::string address(kVerpLocalPrefix);
-  for (char c : message_id.substr(kIdPrefix.size())) address += Lower(c);
+  for (char c : message_id.substr(kIdPrefix.size())) address += AsciiLowerChar(c);
   address += '@';
   address += domain;
   return address;
@@ -40,7 +39,7 @@ std::optional<std::string> ParseVerpAddress(std::string_view address, std::strin
   std::string_view token = local.substr(kVerpLocalPrefix.size());
   if (!IsToken(token)) return std::nullopt;
   std::string id(kIdPrefix);
-  for (char c : token) id += Lower(c);
+  for (char c : token) id += AsciiLowerChar(c);
   return id;
 }
 

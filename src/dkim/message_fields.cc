@@ -7,11 +7,6 @@
 #include "base/ascii.h"
 
 namespace herald::dkim {
-namespace {
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-}  // namespace
 
 std::string_view FieldName(std::string_view field) {
   size_t colon = field.find(':');
@@ -52,7 +47,7 @@ std::vector<std::string_view> SelectFields(const std::vector<HeaderField>& field
   std::map<std::string, size_t> next_from;
   for (std::string_view name : names) {
     std::string key(name);
-    std::transform(key.begin(), key.end(), key.begin(), Lower);
+    std::transform(key.begin(), key.end(), key.begin(), AsciiLowerChar);
     size_t& above = next_from.try_emplace(key, fields.size()).first->second;
     while (above > 0) {
       --above;

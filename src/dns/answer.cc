@@ -1,9 +1,9 @@
 #include "dns/answer.h"
 
+#include "base/ascii.h"
+
 namespace herald::dns {
 namespace {
-
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 std::string_view WithoutFinalDot(std::string_view name) {
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
@@ -48,18 +48,12 @@ bool IsValidLookupName(std::string_view name) {
 std::string CanonicalName(std::string_view name) {
   name = WithoutFinalDot(name);
   std::string out(name);
-  for (char& c : out) c = Lower(c);
+  for (char& c : out) c = AsciiLowerChar(c);
   return out;
 }
 
 bool EqualNames(std::string_view a, std::string_view b) {
-  a = WithoutFinalDot(a);
-  b = WithoutFinalDot(b);
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
+  return EqualsIgnoreCase(WithoutFinalDot(a), WithoutFinalDot(b));
 }
 
 }  // namespace herald::dns

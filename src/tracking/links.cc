@@ -9,24 +9,6 @@
 namespace herald::tracking {
 namespace {
 
-// `needle` is never empty. Its first character is found with memchr when it has no case (the '<' of a
-// tag), so a page is scanned from tag to tag, not byte by byte.
-size_t FindNoCase(std::string_view text, std::string_view needle, size_t from = 0) {
-  const char first = AsciiLowerChar(needle.front());
-  const bool caseless = first < 'a' || first > 'z';
-  for (size_t i = from; i + needle.size() <= text.size(); ++i) {
-    if (caseless) {
-      const void* hit = std::memchr(text.data() + i, first, text.size() - needle.size() + 1 - i);
-      if (hit == nullptr) break;
-      i = static_cast<size_t>(static_cast<const char*>(hit) - text.data());
-    } else if (AsciiLowerChar(text[i]) != first) {
-      continue;
-    }
-    if (StartsWithIgnoreCase(text.substr(i + 1), needle.substr(1))) return i;
-  }
-  return std::string_view::npos;
-}
-
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
 // The end of the tag starting at `start` ('<'): the index just past its '>', quotes respected.
@@ -110,12 +92,12 @@ std::string RewriteLinks(std::string_view html, const std::function<std::string(
   std::string out;
   out.reserve(html.size() + html.size() / 4);
   size_t copied = 0;
-  for (size_t at = FindNoCase(html, "<a"); at != std::string_view::npos; at = FindNoCase(html, "<a", at + 2)) {
+  for (size_t at = FindIgnoreCase(html, "<a"); at != std::string_view::npos; at = FindIgnoreCase(html, "<a", at + 2)) {
     if (at + 2 >= html.size() || !IsSpace(html[at + 2])) continue;  // <abbr>, <address>, …
     const size_t end = TagEnd(html, at);
     std::string_view tag = html.substr(at, end - at);
     std::optional<Attribute> href = FindHref(tag);
-    if (!href || FindNoCase(tag, "data-herald-notrack") != std::string_view::npos) continue;
+    if (!href || FindIgnoreCase(tag, "data-herald-notrack") != std::string_view::npos) continue;
     const std::string url = DecodeReferences(tag.substr(href->value_begin, href->value_end - href->value_begin));
     if (!StartsWithIgnoreCase(url, "http://") && !StartsWithIgnoreCase(url, "https://")) continue;
     out.append(html.substr(copied, at + href->value_begin - copied));
