@@ -1,7 +1,5 @@
 #include "tracking/links.h"
 
-#include <algorithm>
-#include <cstring>
 #include <optional>
 
 #include "base/ascii.h"
