@@ -220,7 +220,7 @@ std::variant<intake::TriggerRequest, ApiError> ParseTriggerRequest(json body, st
   return request;
 }
 
-MessageRequest ParseMessageRequest(std::string_view text, std::string account_id) {
+MessageRequest ParseMessageRequest(const std::string& text, std::string account_id) {
   auto body = ParseJsonObject(text);
   if (auto* error = std::get_if<ApiError>(&body)) return std::move(*error);
   return ParseMessageValue(std::get<json>(std::move(body)), std::move(account_id));
@@ -239,7 +239,7 @@ MessageRequest ParseMessageValue(json body, std::string account_id) {
   return std::get<intake::SendRequest>(std::move(send));
 }
 
-std::variant<intake::SendRequest, ApiError> ParseSendRequest(std::string_view text, std::string account_id) {
+std::variant<intake::SendRequest, ApiError> ParseSendRequest(const std::string& text, std::string account_id) {
   auto body = ParseJsonObject(text);
   if (auto* error = std::get_if<ApiError>(&body)) return std::move(*error);
   return ParseSend(std::get<json>(body), std::move(account_id));

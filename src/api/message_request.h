@@ -17,7 +17,7 @@
 
 namespace herald::api {
 
-std::variant<intake::SendRequest, ApiError> ParseSendRequest(std::string_view body, std::string account_id);
+std::variant<intake::SendRequest, ApiError> ParseSendRequest(const std::string& body, std::string account_id);
 
 // A campaign trigger: {"campaign", "to": {"email", "name", "gsm", "attributes"}, "data",
 // "attachments": [{"filename", "content_type", "content" (base64)}], "headers", "tags", "metadata",
@@ -26,7 +26,7 @@ std::variant<intake::TriggerRequest, ApiError> ParseTriggerRequest(nlohmann::jso
 
 // Either, by whether the body names a campaign.
 using MessageRequest = std::variant<intake::SendRequest, intake::TriggerRequest, ApiError>;
-MessageRequest ParseMessageRequest(std::string_view body, std::string account_id);
+MessageRequest ParseMessageRequest(const std::string& body, std::string account_id);
 // The same for one already-parsed JSON value (an item of a batch).
 MessageRequest ParseMessageValue(nlohmann::json body, std::string account_id);
 

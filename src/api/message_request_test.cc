@@ -12,7 +12,7 @@ const ApiError* ErrorOf(const std::variant<intake::SendRequest, ApiError>& resul
 }
 
 void ExpectError(std::string_view body, int status, std::string_view code, std::string_view field) {
-  auto result = ParseSendRequest(body, "acct_1");
+  auto result = ParseSendRequest(std::string(body), "acct_1");
   const ApiError* error = ErrorOf(result);
   ASSERT_NE(error, nullptr) << body;
   EXPECT_EQ(static_cast<int>(error->status), status) << body;

@@ -57,7 +57,7 @@ std::optional<ApiError> CheckObjectFields(const nlohmann::json& body, std::initi
   return std::nullopt;
 }
 
-std::variant<nlohmann::json, ApiError> ParseJsonObject(std::string_view text) {
+std::variant<nlohmann::json, ApiError> ParseJsonObject(const std::string& text) {
   std::optional<nlohmann::json> body = ParseJson(text);
   if (!body) return ApiError{status::bad_request, "invalid_json", "the body is not valid JSON", ""};
   if (!body->is_object()) return ApiError{status::bad_request, "invalid_json", "the body must be a JSON object", ""};

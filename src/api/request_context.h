@@ -36,6 +36,6 @@ std::optional<ApiError> CheckObjectFields(const nlohmann::json& body, std::initi
 // Parses a JSON object body (400 invalid_json otherwise); an empty body is an empty object.
 std::variant<nlohmann::json, ApiError> ReadJsonObject(const http::Request& request);
 // Parses JSON text that must be an object (400 invalid_json otherwise), with simdjson (base/json_parse.h).
-std::variant<nlohmann::json, ApiError> ParseJsonObject(std::string_view text);
+std::variant<nlohmann::json, ApiError> ParseJsonObject(const std::string& text);
 
 }  // namespace herald::api

@@ -37,12 +37,11 @@ nlohmann::json Convert(simdjson::dom::element element) {
 
 }  // namespace
 
-std::optional<nlohmann::json> ParseJson(std::string_view text) {
+std::optional<nlohmann::json> ParseJson(const std::string& text) {
   simdjson::dom::parser parser;
   if (parser.allocate(text.size() + 1, kMaxJsonDepth) != simdjson::SUCCESS) return std::nullopt;
   simdjson::dom::element root;
-  if (parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true).get(root) != simdjson::SUCCESS)
-    return std::nullopt;
+  if (parser.parse(text).get(root) != simdjson::SUCCESS) return std::nullopt;  // copies only if unpadded
   return Convert(root);
 }
 

@@ -71,6 +71,11 @@ struct RequestBody : boost::beast::http::string_body {
 
 using Request = boost::beast::http::request<RequestBody>;
 
+// A body of up to 1 MiB whose length the header gave is read straight into the Request, and its string then
+// has at least this many zero bytes of capacity past its end: what simdjson needs to parse it where it
+// lies (base/json_parse.h) instead of copying it first.
+inline constexpr size_t kBodyPadding = 64;
+
 // The body of every Response (a Beast Body): text held whole, as almost every answer is — or, for an
 // answer of any size (an export), pieces pulled from `source` while the peer reads, sent with chunked
 // transfer coding, so that memory holds one piece at a time. The text part is a std::string.

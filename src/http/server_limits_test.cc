@@ -65,22 +65,26 @@ TEST_F(ServerLimitsTest, ALargeBodyArrivesByteForByteWhetherSizedOrChunked) {
   ServerOptions options = TestOptions();
   options.body_limit = 8 << 20;
   StartServer(options);
-  const std::string path = ::testing::TempDir() + "/large_body";
-  std::string body(3 << 20, '\0');
-  uint64_t sum = 0;
-  for (size_t i = 0; i < body.size(); ++i) {
-    body[i] = static_cast<char>((i * 7919) >> 3);
-    sum += static_cast<unsigned char>(body[i]);
+  // 600 KiB: a sized body read straight into the request; 3 MiB: one left to the parser.
+  for (size_t size : {size_t{600} << 10, size_t{3} << 20}) {
+    const std::string path = ::testing::TempDir() + "/large_body";
+    std::string body(size, '\0');
+    uint64_t sum = 0;
+    for (size_t i = 0; i < body.size(); ++i) {
+      body[i] = static_cast<char>((i * 7919) >> 3);
+      sum += static_cast<unsigned char>(body[i]);
+    }
+    std::ofstream(path, std::ios::binary) << body;
+    const std::string expected =
+        R"({"bytes":)" + std::to_string(size) + R"(,"sum":)" + std::to_string(sum) + "}";
+    // Then a small request on the same connection: the room the large body had is given back in between.
+    EXPECT_EQ(RunCommand("curl -s --max-time 10 -w ' %{num_connects}' --data-binary @" + path + " " +
+                         Url("/v1/messages") + " --next -s -w ' %{num_connects}' " + Url("/hello")),
+              expected + R"( 1{"hello":"world"} 0)");
+    EXPECT_EQ(RunCommand("curl -s --max-time 10 -H 'Transfer-Encoding: chunked' --data-binary @" + path +
+                         " " + Url("/v1/messages")),
+              expected);
   }
-  std::ofstream(path, std::ios::binary) << body;
-  const std::string expected = R"({"bytes":3145728,"sum":)" + std::to_string(sum) + "}";
-  // Then a small request on the same connection: the room the large body had is given back in between.
-  EXPECT_EQ(RunCommand("curl -s --max-time 10 -w ' %{num_connects}' --data-binary @" + path + " " +
-                       Url("/v1/messages") + " --next -s -w ' %{num_connects}' " + Url("/hello")),
-            expected + R"( 1{"hello":"world"} 0)");
-  EXPECT_EQ(RunCommand("curl -s --max-time 10 -H 'Transfer-Encoding: chunked' --data-binary @" + path + " " +
-                       Url("/v1/messages")),
-            expected);
 }
 
 TEST_F(ServerLimitsTest, CurlSeesLargeUpload413) {
@@ -159,6 +163,13 @@ TEST_F(ServerLimitsTest, HalfSentRequestIsClosedAfterReadTimeout) {
   auto start = std::chrono::steady_clock::now();
   EXPECT_TRUE(client.WaitClosed(milliseconds(3000)));
   EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(2000));  // not the idle timeout
+
+  RawClient body_client(port_);  // the same for a body that stops short of its Content-Length
+  ASSERT_TRUE(body_client.Send("POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 900\r\n\r\n" +
+                               std::string(400, 'a')));
+  start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(body_client.WaitClosed(milliseconds(3000)));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(2000));
 }
 
 TEST_F(ServerLimitsTest, OverMaxConnectionsIs503) {

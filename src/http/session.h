@@ -102,6 +102,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   boost::asio::awaitable<void> Serve();
+  // Reads the body of `length` bytes that the header announced straight into the request's body: the
+  // kernel copies it there once, in as few reads as it can, where the parser would take it through
+  // buffer_ 64 KiB at a time and copy it again. Whatever of it is already in buffer_ is taken from there.
+  boost::asio::awaitable<void> ReadSizedBody(size_t length, boost::system::error_code& error);
   // Answers a request that could not be read (or just closes, for timeouts and vanished peers).
   boost::asio::awaitable<void> Reject(boost::system::error_code error);
   boost::asio::awaitable<Response> CallHandler(Request& request);
