@@ -61,13 +61,8 @@ std::optional<BodyStats> NormalizeBody(std::string_view text, Append&& append) {
   };
   size_t i = 0;
   while (i < size) {
-    if (i + 8 <= size) {  // most of a body is ASCII text without line ends: skip it eight bytes at a time
-      uint64_t word = LoadEight(data + i);
-      if (!HasHighByte(word) && !HasZeroByte(word) && !HasByte(word, '\n') && !HasByte(word, '\r')) {
-        i += 8;
-        continue;
-      }
-    }
+    i += FindNotPlainAscii(text.substr(i));  // most of a body is ASCII text without line ends
+    if (i == size) break;
     unsigned char c = static_cast<unsigned char>(data[i]);
     if (c >= 0x80) {
       size_t length = Utf8SequenceLength(text, i);
@@ -95,17 +90,6 @@ std::optional<BodyStats> NormalizeBody(std::string_view text, Append&& append) {
   append(data + run_start, size - run_start);
   stats.bytes = size - dropped;
   return stats;
-}
-
-// The offset of the first CR or LF in `text`; text.size() when there is none.
-inline size_t FindLineEnd(std::string_view text) {
-  size_t i = 0;
-  for (; text.size() - i >= 8; i += 8) {
-    const uint64_t word = LoadEight(text.data() + i);
-    if (HasByte(word, '\n') || HasByte(word, '\r')) break;
-  }
-  while (i < text.size() && text[i] != '\n' && text[i] != '\r') ++i;
-  return i;
 }
 
 // Calls append(const char* data, size_t size) with `text` with every line end (CRLF, LF or a lone CR)

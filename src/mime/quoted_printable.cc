@@ -1,7 +1,6 @@
 #include "mime/quoted_printable.h"
 
 #include <algorithm>
-#include <cstdint>
 
 #include "mime/text_checks.h"
 
@@ -11,25 +10,6 @@ namespace {
 // Characters on a line that a soft break ends: its '=' is the 76th.
 constexpr size_t kBeforeSoftBreak = kMaxQuotedPrintableLine - 1;
 constexpr char kHex[] = "0123456789ABCDEF";
-
-// Written as they are wherever they stand on a line (a space at the end of one is fixed up there).
-bool IsLiteral(unsigned char c) { return c >= 0x20 && c < 0x7f && c != '='; }
-
-// True when any byte of `word` is below 0x20 or at or above 0x80, or is '=' or DEL.
-bool HasNonLiteral(uint64_t word) {
-  // (word - 0x20 in each byte) & ~word has a byte's high bit set for the lowest byte below 0x20, and
-  // nowhere when there is none; bytes ≥ 0x80 show in `word` itself.
-  const uint64_t below_space = (word - kEachByteOne * 0x20) & ~word;
-  return ((word | below_space) & kEachByteHigh) != 0 || HasByte(word, '=') || HasByte(word, 0x7f);
-}
-
-// How many bytes at the start of `data` are IsLiteral, looked at eight at a time while they all are.
-size_t LiteralRun(const char* data, size_t size) {
-  size_t i = 0;
-  while (i + 8 <= size && !HasNonLiteral(LoadEight(data + i))) i += 8;
-  while (i < size && IsLiteral(static_cast<unsigned char>(data[i]))) ++i;
-  return i;
-}
 
 bool IsLineEnd(char c) { return c == '\r' || c == '\n'; }
 
@@ -52,7 +32,8 @@ void AppendQuotedPrintable(std::string_view text, std::string& out) {
 
   size_t i = 0;
   while (i < size) {
-    size_t run = LiteralRun(data + i, size - i);
+    // Written as they are wherever they stand on a line (a space at the end of one is fixed up there).
+    size_t run = FindNotQuotedPrintableLiteral(text.substr(i));
     while (run > 0) {
       if (column == kBeforeSoftBreak) {
         // A line may hold 76 characters when a hard break, not a soft one, follows the last.

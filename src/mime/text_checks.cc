@@ -1,11 +1,66 @@
 #include "mime/text_checks.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace herald::mime {
 namespace {
 
 bool InRange(unsigned char c, unsigned char low, unsigned char high) { return c >= low && c <= high; }
 
+// The offset of the first byte of `text` for which `stops` holds. With SSE2, `block_stops` first looks at
+// sixteen bytes a step and gives the mask of those that stop (bit i for byte i).
+template <typename BlockStops, typename ByteStops>
+size_t FindFirst(std::string_view text, [[maybe_unused]] BlockStops block_stops, ByteStops stops) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  for (; text.size() - i >= 16; i += 16) {
+    const unsigned mask = block_stops(_mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i)));
+    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(mask));
+  }
+#endif
+  while (i < text.size() && !stops(static_cast<unsigned char>(text[i]))) ++i;
+  return i;
+}
+
+#if defined(__SSE2__)
+__m128i Equal(__m128i block, char c) { return _mm_cmpeq_epi8(block, _mm_set1_epi8(c)); }
+unsigned Mask(__m128i marked) { return static_cast<unsigned>(_mm_movemask_epi8(marked)); }
+#define HERALD_BLOCK_STOPS(expression) [](__m128i block) -> unsigned { return expression; }
+#else
+#define HERALD_BLOCK_STOPS(expression) nullptr
+#endif
+
 }  // namespace
+
+size_t FindNotPlainAscii(std::string_view text) {
+  return FindFirst(
+      text,
+      HERALD_BLOCK_STOPS(Mask(_mm_or_si128(_mm_or_si128(block, Equal(block, 0)),
+                                           _mm_or_si128(Equal(block, '\n'), Equal(block, '\r'))))),
+      [](unsigned char c) { return c >= 0x80 || c == 0 || c == '\n' || c == '\r'; });
+}
+
+size_t FindNotAsciiOrNul(std::string_view text) {
+  return FindFirst(text, HERALD_BLOCK_STOPS(Mask(_mm_or_si128(block, Equal(block, 0)))),
+                   [](unsigned char c) { return c >= 0x80 || c == 0; });
+}
+
+size_t FindLineEnd(std::string_view text) {
+  return FindFirst(text, HERALD_BLOCK_STOPS(Mask(_mm_or_si128(Equal(block, '\n'), Equal(block, '\r')))),
+                   [](unsigned char c) { return c == '\n' || c == '\r'; });
+}
+
+size_t FindNotQuotedPrintableLiteral(std::string_view text) {
+  // As signed bytes, those ≥ 0x80 are negative: "greater than 0x1f" leaves them out with the controls.
+  return FindFirst(text,
+                   HERALD_BLOCK_STOPS((~Mask(_mm_cmpgt_epi8(block, _mm_set1_epi8(0x1f))) & 0xffff) |
+                                      Mask(_mm_or_si128(Equal(block, 0x7f), Equal(block, '=')))),
+                   [](unsigned char c) { return c < 0x20 || c >= 0x7f || c == '='; });
+}
+
+#undef HERALD_BLOCK_STOPS
 
 size_t Utf8SequenceLength(std::string_view text, size_t at) {
   auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
@@ -29,13 +84,8 @@ size_t Utf8SequenceLength(std::string_view text, size_t at) {
 bool IsValidUtf8(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
-    if (i + 8 <= text.size()) {
-      uint64_t word = LoadEight(text.data() + i);
-      if (!HasHighByte(word) && !HasZeroByte(word)) {
-        i += 8;
-        continue;
-      }
-    }
+    i += FindNotAsciiOrNul(text.substr(i));
+    if (i == text.size()) break;
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c == 0) return false;
     if (c < 0x80) {
