@@ -32,39 +32,93 @@ enum ElementTrait : uint8_t {
   kLineBlock = 16,     // stands on lines of its own
 };
 
+// The elements the converter treats in a way of their own; every other one is kOther.
+enum class Kind : uint8_t { kOther, kA, kBr, kHead, kImg, kLi, kOl, kTemplate, kTd, kTh, kUl };
+
 struct Element {
   std::string_view name;
   uint8_t traits;
+  Kind kind = Kind::kOther;
 };
 
-// Sorted by name, for a binary search.
+// Shorter names first, then in alphabetical order: a binary search compares most names by length alone.
+constexpr bool ShorterOrBefore(std::string_view a, std::string_view b) {
+  return a.size() != b.size() ? a.size() < b.size() : a < b;
+}
+
 constexpr Element kElements[] = {
-    {"address", kParagraph},  {"area", kVoid},          {"article", kLineBlock},
-    {"aside", kLineBlock},    {"base", kVoid | kBelongsInHead}, {"blockquote", kParagraph},
-    {"body", kLineBlock},     {"br", kVoid},            {"caption", kLineBlock},
-    {"center", kLineBlock},   {"col", kVoid},           {"dd", kLineBlock},
-    {"details", kLineBlock},  {"div", kLineBlock},      {"dl", kParagraph},
-    {"dt", kLineBlock},       {"embed", kVoid},         {"fieldset", kParagraph},
-    {"figcaption", kLineBlock}, {"figure", kParagraph}, {"footer", kLineBlock},
-    {"form", kParagraph},     {"h1", kParagraph},       {"h2", kParagraph},
-    {"h3", kParagraph},       {"h4", kParagraph},       {"h5", kParagraph},
-    {"h6", kParagraph},       {"header", kLineBlock},   {"hr", kVoid | kParagraph},
-    {"html", kLineBlock},     {"img", kVoid},           {"input", kVoid},
-    {"link", kVoid | kBelongsInHead}, {"main", kLineBlock}, {"meta", kVoid | kBelongsInHead},
-    {"nav", kLineBlock},      {"noscript", kBelongsInHead}, {"p", kParagraph},
-    {"param", kVoid},         {"pre", kParagraph},      {"script", kRawText | kBelongsInHead},
-    {"section", kLineBlock},  {"source", kVoid},        {"style", kRawText | kBelongsInHead},
-    {"summary", kLineBlock},  {"table", kParagraph},    {"template", kBelongsInHead},
-    {"textarea", kRawText},   {"title", kRawText | kBelongsInHead}, {"tr", kLineBlock},
-    {"track", kVoid},         {"wbr", kVoid},
+    {"a", 0, Kind::kA},
+    {"p", kParagraph},
+    {"br", kVoid, Kind::kBr},
+    {"dd", kLineBlock},
+    {"dl", kParagraph},
+    {"dt", kLineBlock},
+    {"h1", kParagraph},
+    {"h2", kParagraph},
+    {"h3", kParagraph},
+    {"h4", kParagraph},
+    {"h5", kParagraph},
+    {"h6", kParagraph},
+    {"hr", kVoid | kParagraph},
+    {"li", 0, Kind::kLi},
+    {"ol", 0, Kind::kOl},
+    {"td", 0, Kind::kTd},
+    {"th", 0, Kind::kTh},
+    {"tr", kLineBlock},
+    {"ul", 0, Kind::kUl},
+    {"col", kVoid},
+    {"div", kLineBlock},
+    {"img", kVoid, Kind::kImg},
+    {"nav", kLineBlock},
+    {"pre", kParagraph},
+    {"wbr", kVoid},
+    {"area", kVoid},
+    {"base", kVoid | kBelongsInHead},
+    {"body", kLineBlock},
+    {"form", kParagraph},
+    {"head", 0, Kind::kHead},
+    {"html", kLineBlock},
+    {"link", kVoid | kBelongsInHead},
+    {"main", kLineBlock},
+    {"meta", kVoid | kBelongsInHead},
+    {"aside", kLineBlock},
+    {"embed", kVoid},
+    {"input", kVoid},
+    {"param", kVoid},
+    {"style", kRawText | kBelongsInHead},
+    {"table", kParagraph},
+    {"title", kRawText | kBelongsInHead},
+    {"track", kVoid},
+    {"center", kLineBlock},
+    {"figure", kParagraph},
+    {"footer", kLineBlock},
+    {"header", kLineBlock},
+    {"script", kRawText | kBelongsInHead},
+    {"source", kVoid},
+    {"address", kParagraph},
+    {"article", kLineBlock},
+    {"caption", kLineBlock},
+    {"details", kLineBlock},
+    {"section", kLineBlock},
+    {"summary", kLineBlock},
+    {"fieldset", kParagraph},
+    {"noscript", kBelongsInHead},
+    {"template", kBelongsInHead, Kind::kTemplate},
+    {"textarea", kRawText},
+    {"blockquote", kParagraph},
+    {"figcaption", kLineBlock},
 };
 static_assert(std::is_sorted(std::begin(kElements), std::end(kElements),
-                             [](const Element& a, const Element& b) { return a.name < b.name; }));
+                             [](const Element& a, const Element& b) {
+                               return ShorterOrBefore(a.name, b.name);
+                             }));
 
-uint8_t TraitsOf(std::string_view name) {
-  const auto* found = std::lower_bound(std::begin(kElements), std::end(kElements), name,
-                                       [](const Element& element, std::string_view n) { return element.name < n; });
-  return found != std::end(kElements) && found->name == name ? found->traits : 0;
+// What the converter knows of the element `name` (lower case): nothing, for one not in kElements.
+Element Lookup(std::string_view name) {
+  const auto* found = std::lower_bound(
+      std::begin(kElements), std::end(kElements), name,
+      [](const Element& element, std::string_view n) { return ShorterOrBefore(element.name, n); });
+  return found != std::end(kElements) && found->name == name ? *found : Element{};
 }
 
 // Whitespace collapsed and trimmed: a link's text as the reader sees it.
@@ -81,34 +135,50 @@ std::string Collapsed(std::string_view text) {
   return out;
 }
 
-// Whether `text`, lower-cased and without whitespace, contains `pattern` (lower case, no whitespace).
-bool ContainsCompacted(std::string_view text, std::string_view pattern) {
-  for (size_t start = 0; start < text.size(); ++start) {
-    if (AsciiLowerChar(text[start]) != pattern[0]) continue;
-    size_t matched = 1;
-    for (size_t at = start + 1; at < text.size() && matched < pattern.size(); ++at) {
-      if (IsSpace(text[at])) continue;
-      if (AsciiLowerChar(text[at]) != pattern[matched]) break;
-      ++matched;
-    }
-    if (matched == pattern.size()) return true;
+// Whether `text`, lower-cased and without whitespace, starts with `word` (lower case, no whitespace).
+bool StartsCompacted(std::string_view text, std::string_view word) {
+  size_t matched = 0;
+  for (size_t at = 0; at < text.size() && matched < word.size(); ++at) {
+    if (IsSpace(text[at])) continue;
+    if (AsciiLowerChar(text[at]) != word[matched]) return false;
+    ++matched;
   }
-  return false;
+  return matched == word.size();
+}
+
+// The same for the end of `text`.
+bool EndsCompacted(std::string_view text, std::string_view word) {
+  size_t matched = 0;
+  for (size_t at = text.size(); at > 0 && matched < word.size(); --at) {
+    if (IsSpace(text[at - 1])) continue;
+    if (AsciiLowerChar(text[at - 1]) != word[word.size() - 1 - matched]) return false;
+    ++matched;
+  }
+  return matched == word.size();
 }
 
 // Whether a style attribute hides its element: display:none or mso-hide:all, however spaced or cased
-// and whatever entities spell them.
+// and whatever entities spell them. Each is looked for around the colons, the one character both have.
 bool StyleHides(std::string_view style) {
   std::string decoded;
   if (style.find('&') != std::string_view::npos) {  // rare: most styles are written plainly
     AppendDecodingEntities(style, decoded);
     style = decoded;
   }
-  return ContainsCompacted(style, "display:none") || ContainsCompacted(style, "mso-hide:all");
+  for (size_t colon = style.find(':'); colon != std::string_view::npos; colon = style.find(':', colon + 1)) {
+    const std::string_view before = style.substr(0, colon);
+    const std::string_view after = style.substr(colon + 1);
+    if ((EndsCompacted(before, "display") && StartsCompacted(after, "none")) ||
+        (EndsCompacted(before, "mso-hide") && StartsCompacted(after, "all"))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 struct Tag {
   std::string name;  // lower case
+  Element element;   // what the converter knows of it
   bool closing = false;
   std::string href;
   std::string alt;
@@ -161,10 +231,10 @@ class Converter {
     if (rest.size() <= name_at || !IsAlpha(rest[name_at])) return false;
     Tag tag = ReadTag();
     if (tag.closing) {
-      End(tag.name);
+      End(tag);
     } else {
       Start(tag);
-      if (TraitsOf(tag.name) & kRawText) SkipRawText(tag.name);
+      if (tag.element.traits & kRawText) SkipRawText(tag.name);
     }
     return true;
   }
@@ -177,6 +247,7 @@ class Converter {
     const size_t name_begin = at;
     while (at < html_.size() && !IsSpace(html_[at]) && html_[at] != '>' && html_[at] != '/') ++at;
     tag.name = Lowered(html_.substr(name_begin, at - name_begin));
+    tag.element = Lookup(tag.name);
     while (at < html_.size() && html_[at] != '>') {
       if (IsSpace(html_[at]) || html_[at] == '/') {
         ++at;
@@ -241,67 +312,77 @@ class Converter {
   }
 
   void Start(const Tag& tag) {
-    const std::string& name = tag.name;
+    const Kind kind = tag.element.kind;
     if (skipped_) {
-      if (*skipped_ == "head" && !(TraitsOf(name) & kBelongsInHead)) {
+      if (skipped_kind_ == Kind::kHead && !(tag.element.traits & kBelongsInHead)) {
         skipped_.reset();  // <head> left open: this element starts the body
       } else {
-        if (name == *skipped_) ++skip_depth_;
+        if (tag.name == *skipped_) ++skip_depth_;
         return;
       }
     }
-    if (tag.hidden && (TraitsOf(name) & kVoid)) return;
-    if (name == "head" || name == "template" || tag.hidden) {
-      skipped_ = name;
+    if (tag.hidden && (tag.element.traits & kVoid)) return;
+    if (kind == Kind::kHead || kind == Kind::kTemplate || tag.hidden) {
+      skipped_ = tag.name;
+      skipped_kind_ = kind;
       skip_depth_ = 1;
       return;
     }
-    if (name == "br") {
-      writer_.HardBreak();
-    } else if (name == "img") {
-      writer_.AddSpace();
-      Text(tag.alt);
-      writer_.AddSpace();
-    } else if (name == "a") {
-      EndLink();
-      if (!tag.href.empty()) link_ = Link{.href = tag.href};
-    } else if (name == "li") {
-      StartListItem();
-    } else if (name == "ul" || name == "ol") {
-      ListBreak();
-      lists_.push_back({.ordered = name == "ol", .indent = writer_.indent()});
-    } else if (name == "td" || name == "th") {
-      writer_.AddSpace();
-    } else {
-      Block(name);
+    switch (kind) {
+      case Kind::kBr:
+        writer_.HardBreak();
+        break;
+      case Kind::kImg:
+        writer_.AddSpace();
+        Text(tag.alt);
+        writer_.AddSpace();
+        break;
+      case Kind::kA:
+        EndLink();
+        if (!tag.href.empty()) link_ = Link{.href = tag.href};
+        break;
+      case Kind::kLi:
+        StartListItem();
+        break;
+      case Kind::kUl:
+      case Kind::kOl:
+        ListBreak();
+        lists_.push_back({.ordered = kind == Kind::kOl, .indent = writer_.indent()});
+        break;
+      case Kind::kTd:
+      case Kind::kTh:
+        writer_.AddSpace();
+        break;
+      default:
+        Block(tag.element.traits);
     }
   }
 
-  void End(const std::string& name) {
+  void End(const Tag& tag) {
+    const Kind kind = tag.element.kind;
     if (skipped_) {
-      if (name == *skipped_ && --skip_depth_ == 0) skipped_.reset();
+      if (tag.name == *skipped_ && --skip_depth_ == 0) skipped_.reset();
       return;
     }
-    if (name == "a") {
+    if (kind == Kind::kA) {
       EndLink();
-    } else if (name == "li") {
+    } else if (kind == Kind::kLi) {
       writer_.LineBreak();
       writer_.SetMarker("");
       writer_.SetIndent(lists_.empty() ? 0 : lists_.back().indent);
-    } else if ((name == "ul" || name == "ol") && !lists_.empty()) {
+    } else if ((kind == Kind::kUl || kind == Kind::kOl) && !lists_.empty()) {
       writer_.SetMarker("");
       writer_.SetIndent(lists_.back().indent);
       lists_.pop_back();
       ListBreak();
-    } else if (name == "td" || name == "th") {
+    } else if (kind == Kind::kTd || kind == Kind::kTh) {
       writer_.AddSpace();
     } else {
-      Block(name);
+      Block(tag.element.traits);
     }
   }
 
-  void Block(std::string_view name) {
-    const uint8_t traits = TraitsOf(name);
+  void Block(uint8_t traits) {
     if (traits & kParagraph) {
       writer_.ParagraphBreak();
     } else if (traits & kLineBlock) {
@@ -356,6 +437,7 @@ class Converter {
   PlainTextWriter writer_;
   std::string decoded_;
   std::optional<std::string> skipped_;  // the element whose content is being dropped
+  Kind skipped_kind_ = Kind::kOther;    // and its kind
   size_t skip_depth_ = 0;               // how many of it are open
   std::vector<List> lists_;
   std::optional<Link> link_;

@@ -114,6 +114,20 @@ TEST(HtmlToTextTest, DecodesEntities) {
   EXPECT_EQ(HtmlToText("&euro 5"), "&euro 5\n");  // not a legacy name: needs its ';'
 }
 
+TEST(HtmlToTextTest, StylesThatHideHideHoweverWritten) {
+  for (const char* style : {"display:none", "color: red; DISPLAY : None ;", "mso-hide:all", "Mso-Hide: ALL",
+                            "display:&#110;one", "dis play:no ne", "max-height:0;display:none!important"}) {
+    EXPECT_EQ(HtmlToText(std::string("<p>shown</p><div style=\"") + style + "\">hidden</div>"), "shown\n")
+        << style;
+  }
+  for (const char* style : {"display:block", "display:inline;color:none", "none:display", "mso-hide:some",
+                            "display", ":none", "display:", "padding:0"}) {
+    EXPECT_EQ(HtmlToText(std::string("<p>shown</p><div style=\"") + style + "\">also</div>"),
+              "shown\n\nalso\n")
+        << style;
+  }
+}
+
 TEST(HtmlToTextTest, MalformedHtmlGivesBestEffortText) {
   EXPECT_EQ(HtmlToText("<p>unclosed <b>bold <i>italic"), "unclosed bold italic\n");
   EXPECT_EQ(HtmlToText("a < b and c<d> and 1 <2"), "a < b and c and 1 <2\n");
