@@ -29,6 +29,10 @@
 
 namespace herald::http {
 
+// A Request's body, once read, has at least this many zero bytes of capacity past its end: what simdjson
+// needs to parse it where it lies (base/json_parse.h) instead of copying it first.
+inline constexpr size_t kBodyPadding = 64;
+
 // The body of every Request: Beast's string_body, but read by appending each piece. string_body's
 // reader first grows the string by the piece (writing zeros over it) and then copies the piece in: for a
 // trigger carrying a 100 KB attachment, 137 KB of zeros a request for nothing. The parser has reserved
@@ -46,7 +50,7 @@ struct RequestBody : boost::beast::http::string_body {
         ec = boost::beast::http::error::buffer_overflow;
         return;
       }
-      body_.reserve(static_cast<size_t>(*length));
+      body_.reserve(static_cast<size_t>(*length) + kBodyPadding);
     }
 
     template <class ConstBufferSequence>
@@ -62,7 +66,11 @@ struct RequestBody : boost::beast::http::string_body {
       return extra;
     }
 
-    void finish(boost::beast::error_code& ec) { ec = {}; }
+    void finish(boost::beast::error_code& ec) {
+      body_.append(kBodyPadding, '\0');  // zeroes the padding in the capacity left past the end
+      body_.resize(body_.size() - kBodyPadding);
+      ec = {};
+    }
 
    private:
     value_type& body_;
@@ -70,11 +78,6 @@ struct RequestBody : boost::beast::http::string_body {
 };
 
 using Request = boost::beast::http::request<RequestBody>;
-
-// A body of up to 1 MiB whose length the header gave is read straight into the Request, and its string then
-// has at least this many zero bytes of capacity past its end: what simdjson needs to parse it where it
-// lies (base/json_parse.h) instead of copying it first.
-inline constexpr size_t kBodyPadding = 64;
 
 // The body of every Response (a Beast Body): text held whole, as almost every answer is — or, for an
 // answer of any size (an export), pieces pulled from `source` while the peer reads, sent with chunked

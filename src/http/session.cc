@@ -176,7 +176,7 @@ asio::awaitable<void> Session::Serve() {
 asio::awaitable<void> Session::ReadSizedBody(size_t length, error_code& error) {
   std::string& body = parser_->get().body();
   const size_t buffered = std::min(buffer_.size(), length);
-  // Sized with kBodyPadding more, zeroed, which stays in the string's capacity past its end.
+  // Zeroes kBodyPadding more, which stays in the capacity past the end; RequestBody's reader reserved it.
   body.resize(length + kBodyPadding);
   std::memcpy(body.data(), buffer_.data().data(), buffered);
   buffer_.consume(buffered);
