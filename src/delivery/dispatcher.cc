@@ -17,6 +17,9 @@ namespace {
 
 constexpr size_t kTakeAtOnce = 4096;
 constexpr Duration kLongestSleep{60'000};
+// While messages flow, the dispatcher looks at its queue this often on its own, so that a message
+// scheduled meanwhile need not wake its thread from another (Poke).
+constexpr Duration kLookAgainWhileBusy{2};
 constexpr Duration kReloadRetry{30'000};
 constexpr std::chrono::seconds kRecordRetry{1};
 
@@ -38,7 +41,7 @@ Dispatcher::Dispatcher(asio::io_context& io, storage::Store& store, queue::Sched
       wake_timer_(io) {}
 
 void Dispatcher::Start() {
-  queue_.SetWakeup([this] { asio::post(io_, [this] { Wake(); }); });
+  queue_.SetWakeup([this] { Poke(); });
   asio::co_spawn(io_, Run(), asio::detached);
 }
 
@@ -52,7 +55,20 @@ void Dispatcher::Stop(std::function<void()> done) {
 void Dispatcher::Wake() { wake_timer_.cancel(); }
 
 void Dispatcher::Poke() {
+  // The writer thread schedules a message at every commit, and each post would wake this thread's
+  // epoll. None is needed when Run looks at the queue within kLookAgainWhileBusy anyway: Run publishes
+  // when it will before it reads the queue one last time, so either it sees what was scheduled before
+  // this Poke, or this Poke sees the later time and posts.
+  const auto soon = std::chrono::steady_clock::now() + kLookAgainWhileBusy;
+  if (looks_by_.load() <= soon.time_since_epoch().count()) return;
   asio::post(io_, [this] { Wake(); });
+}
+
+Duration Dispatcher::SleepForQueue(TimePoint now) const {
+  if (waiting() >= kMaxWaiting) return kLongestSleep;  // until a lookup or an attempt ends: each wakes us
+  std::optional<TimePoint> due = queue_.NextDue();
+  if (!due) return kLongestSleep;
+  return std::clamp(std::chrono::duration_cast<Duration>(*due - now), Duration(0), kLongestSleep);
 }
 
 asio::awaitable<void> Dispatcher::Run() {
@@ -61,30 +77,31 @@ asio::awaitable<void> Dispatcher::Run() {
     const auto tick_started = std::chrono::steady_clock::now();
     const TimePoint now = clock_.Now();
     bool more_due = false;
+    bool took = false;
     if (waiting() < kMaxWaiting) {
       std::vector<queue::QueuedMessage> due = queue_.TakeDue(now, kTakeAtOnce);
       more_due = due.size() == kTakeAtOnce;
+      took = !due.empty();
       for (queue::QueuedMessage& message : due) RouteMessage(std::move(message));
     }
     UnparkRateWaiters();
     StartAttempts();
     CountTick(std::chrono::steady_clock::now() - tick_started);
 
-    // Sleep until the next message is due; with too many waiting, until a lookup or an attempt ends
-    // (each one wakes us).
-    Duration sleep = kLongestSleep;
-    if (waiting() < kMaxWaiting) {
-      if (more_due) {
-        sleep = Duration(0);
-      } else if (auto due = queue_.NextDue()) {
-        sleep = std::clamp(std::chrono::duration_cast<Duration>(*due - now), Duration(0), kLongestSleep);
-      }
-    }
+    // Sleep until the next message is due, and while messages flow no longer than kLookAgainWhileBusy.
+    Duration sleep = more_due ? Duration(0) : SleepForQueue(now);
+    if (took) sleep = std::min(sleep, kLookAgainWhileBusy);
     if (!rate_waiters_.empty()) {
       const auto until = rate_waiters_.begin()->first - std::chrono::steady_clock::now();
       sleep = std::clamp(std::chrono::duration_cast<Duration>(until), Duration(1), sleep);
     }
+    if (sleep.count() > 0) {
+      // Published before the queue is read once more: see Poke.
+      looks_by_.store((std::chrono::steady_clock::now() + sleep).time_since_epoch().count());
+      sleep = std::min(sleep, SleepForQueue(clock_.Now()));
+    }
     if (sleep.count() == 0) {
+      looks_by_.store(kNever);
       co_await asio::post(io_, asio::use_awaitable);  // let other coroutines run, then take more
       continue;
     }
@@ -166,7 +183,9 @@ asio::awaitable<void> Dispatcher::Attempt(ReadyMessage ready, std::string site,
   Wake();
 }
 
-std::string Dispatcher::ReadyKey(const std::string& pool, const std::string& site) { return pool + "|" + site; }
+std::string Dispatcher::ReadyKey(const std::string& pool, const std::string& site) {
+  return pool + "|" + site;
+}
 
 std::string Dispatcher::SiteOfKey(const std::string& key) { return key.substr(key.find('|') + 1); }
 
@@ -181,7 +200,8 @@ bool Dispatcher::MayServe(const std::string& key) {
   const std::string site_key = "site:" + site;
   const std::string pool_key = "pool:" + key.substr(0, bar);
   const shaping::Rate* pool_rate = nullptr;
-  if (auto it = options_.pool_rates.find(key.substr(0, bar)); it != options_.pool_rates.end()) pool_rate = &it->second;
+  if (auto it = options_.pool_rates.find(key.substr(0, bar)); it != options_.pool_rates.end())
+    pool_rate = &it->second;
   Duration wait{0};
   if (options_.site_rate) wait = std::max(wait, rates_.Check(site_key, *options_.site_rate).retry_after);
   if (pool_rate) wait = std::max(wait, rates_.Check(pool_key, *pool_rate).retry_after);
@@ -225,7 +245,8 @@ asio::awaitable<std::optional<AttemptResult>> Dispatcher::Try(const queue::Queue
     co_return std::nullopt;
   }
   if (*suppressed) {
-    Logger("delivery")->info("{}: not sent: its recipient was suppressed ({})", message.id, (*suppressed)->reason);
+    Logger("delivery")
+        ->info("{}: not sent: its recipient was suppressed ({})", message.id, (*suppressed)->reason);
     co_await Record(SuppressedOutcome(message, **suppressed, clock_.Now()), message);
     co_return std::nullopt;
   }

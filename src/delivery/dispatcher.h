@@ -18,9 +18,9 @@
 // shaping::RateLimiter). There is one ready queue per IP pool and site, so a pool at its rate limit
 // holds back no other pool's mail. The ready queues are served round-robin; one whose site is at its
 // concurrency limit is parked until an attempt to that site ends, one held by a rate limit until the
-// time the limiter names, so one slow site never holds back the others. Due messages are taken from the scheduled queue
-// only while fewer than kMaxWaiting wait in routing and the ready queues: a large backlog stays in
-// the scheduled queue instead of being moved wholesale.
+// time the limiter names, so one slow site never holds back the others. Due messages are taken from the
+// scheduled queue only while fewer than kMaxWaiting wait in routing and the ready queues: a large backlog
+// stays in the scheduled queue instead of being moved wholesale.
 //
 // An attempt's outcome becomes the message's new status and events in one commit (see
 // delivery/attempt_outcome.h): `sent` on the first attempt, then `delivered`, `deferred` (scheduled
@@ -41,11 +41,13 @@
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange without it
 // clang-format on
 
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -72,8 +74,8 @@ struct DispatcherOptions {
   int concurrency = 16;       // attempts at once, in all
   int site_concurrency = 16;  // attempts at once to one site
   queue::RetryPolicy retry;
-  std::string site;  // without a router: the one destination ("capture" or the relay)
-  std::optional<shaping::Rate> site_rate;                     // per site; none: no limit
+  std::string site;                        // without a router: the one destination ("capture" or the relay)
+  std::optional<shaping::Rate> site_rate;  // per site; none: no limit
   std::unordered_map<std::string, shaping::Rate> pool_rates;  // per IP pool that has a limit
 };
 
@@ -92,7 +94,8 @@ class Dispatcher final : public queue::QueueAdmin {
 
   size_t in_flight() const { return limiter_.InUse(); }
 
-  // Makes the dispatcher look at the clock again (after a test moved it). Any thread.
+  // Makes the dispatcher look at its queue and the clock again (after a message was scheduled, or a test
+  // moved the clock). Any thread.
   void Poke();
 
   // queue::QueueAdmin. Once delivery has stopped they answer Unavailable.
@@ -113,6 +116,8 @@ class Dispatcher final : public queue::QueueAdmin {
 
   boost::asio::awaitable<void> Run();
   size_t waiting() const { return ready_.size() + routing_count_; }
+  // How long Run may sleep, from `now`, before a message of the queue is due.
+  Duration SleepForQueue(TimePoint now) const;
   void RouteMessage(queue::QueuedMessage message);
   boost::asio::awaitable<void> Resolve(std::string domain);
   void StartAttempts();
@@ -120,8 +125,8 @@ class Dispatcher final : public queue::QueueAdmin {
                                        shaping::ConcurrencyLimiter::Lease lease);
   // The attempt's result; nullopt when there is nothing for the caller to record: the message is gone,
   // was put back for later, or its recipient was suppressed meanwhile (recorded here).
-  boost::asio::awaitable<std::optional<AttemptResult>> Try(const queue::QueuedMessage& message, const Route& route,
-                                                           TimePoint started);
+  boost::asio::awaitable<std::optional<AttemptResult>> Try(const queue::QueuedMessage& message,
+                                                           const Route& route, TimePoint started);
   boost::asio::awaitable<void> Record(storage::AttemptRecord record, const queue::QueuedMessage& message);
   void Wake();
 
@@ -168,6 +173,10 @@ class Dispatcher final : public queue::QueueAdmin {
   // Keys parked by a rate limit, by when they may go (steady time: a wall-clock step changes nothing).
   std::multimap<std::chrono::steady_clock::time_point, std::string> rate_waiters_;
   boost::asio::steady_timer wake_timer_;
+  // The steady time (ticks since its epoch) by which Run looks at the queue without a Poke.
+  static constexpr std::chrono::steady_clock::rep kNever =
+      std::numeric_limits<std::chrono::steady_clock::rep>::max();
+  std::atomic<std::chrono::steady_clock::rep> looks_by_{kNever};
   // Message id → its site, from the start of its attempt until its outcome is recorded.
   std::unordered_map<std::string, std::string> in_flight_;
   std::unordered_set<std::string> cancelling_;  // ids whose cancellation the store is recording
