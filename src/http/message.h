@@ -38,6 +38,13 @@ inline constexpr size_t kBodyPadding = 64;
 // trigger carrying a 100 KB attachment, 137 KB of zeros a request for nothing. The parser has reserved
 // the declared Content-Length, so appending does not reallocate.
 struct RequestBody : boost::beast::http::string_body {
+  // Zeroes kBodyPadding bytes of capacity past the end of a body that has been read in whole (the reader
+  // reserved them when the header gave the length).
+  static void ZeroPadding(value_type& body) {
+    body.append(kBodyPadding, '\0');
+    body.resize(body.size() - kBodyPadding);
+  }
+
   class reader {
    public:
     template <bool isRequest, class Fields>
@@ -67,8 +74,7 @@ struct RequestBody : boost::beast::http::string_body {
     }
 
     void finish(boost::beast::error_code& ec) {
-      body_.append(kBodyPadding, '\0');  // zeroes the padding in the capacity left past the end
-      body_.resize(body_.size() - kBodyPadding);
+      ZeroPadding(body_);
       ec = {};
     }
 

@@ -176,14 +176,14 @@ asio::awaitable<void> Session::Serve() {
 asio::awaitable<void> Session::ReadSizedBody(size_t length, error_code& error) {
   std::string& body = parser_->get().body();
   const size_t buffered = std::min(buffer_.size(), length);
-  // Zeroes kBodyPadding more, which stays in the capacity past the end; RequestBody's reader reserved it.
-  body.resize(length + kBodyPadding);
+  body.resize(length);  // within what RequestBody's reader reserved when the header gave the length
   std::memcpy(body.data(), buffer_.data().data(), buffered);
   buffer_.consume(buffered);
-  body.resize(length);
-  if (buffered == length) co_return;
-  co_await asio::async_read(stream_, asio::buffer(body.data() + buffered, length - buffered),
-                            asio::redirect_error(asio::use_awaitable, error));
+  if (buffered < length) {
+    co_await asio::async_read(stream_, asio::buffer(body.data() + buffered, length - buffered),
+                              asio::redirect_error(asio::use_awaitable, error));
+  }
+  RequestBody::ZeroPadding(body);
 }
 
 asio::awaitable<void> Session::Reject(error_code error) {

@@ -314,7 +314,7 @@ class Converter {
   void Start(const Tag& tag) {
     const Kind kind = tag.element.kind;
     if (skipped_) {
-      if (skipped_kind_ == Kind::kHead && !(tag.element.traits & kBelongsInHead)) {
+      if (*skipped_ == "head" && !(tag.element.traits & kBelongsInHead)) {
         skipped_.reset();  // <head> left open: this element starts the body
       } else {
         if (tag.name == *skipped_) ++skip_depth_;
@@ -324,7 +324,6 @@ class Converter {
     if (tag.hidden && (tag.element.traits & kVoid)) return;
     if (kind == Kind::kHead || kind == Kind::kTemplate || tag.hidden) {
       skipped_ = tag.name;
-      skipped_kind_ = kind;
       skip_depth_ = 1;
       return;
     }
@@ -437,7 +436,6 @@ class Converter {
   PlainTextWriter writer_;
   std::string decoded_;
   std::optional<std::string> skipped_;  // the element whose content is being dropped
-  Kind skipped_kind_ = Kind::kOther;    // and its kind
   size_t skip_depth_ = 0;               // how many of it are open
   std::vector<List> lists_;
   std::optional<Link> link_;
